@@ -1,0 +1,74 @@
+package dev.kiln.codegen;
+
+import javax.lang.model.SourceVersion;
+
+/**
+ * How to emit a compiled model.
+ *
+ * @param packageName the generated class's package (default {@code kiln.generated})
+ * @param className the generated class's simple name (default: from the model file name)
+ * @param target the back end
+ * @param standalone whether to copy the runtime classes into the package, so the output needs only a JDK
+ * @param compileFlags the flags that shaped the compilation (bindings, disabled passes), for the header and fingerprint
+ */
+public record GenerateOptions(String packageName, String className, Target target, boolean standalone,
+                              String compileFlags) {
+    public static final String DEFAULT_PACKAGE = "kiln.generated";
+
+    public GenerateOptions {
+        if (!SourceVersion.isName(packageName) && !packageName.isEmpty()) {
+            throw new IllegalArgumentException("'" + packageName + "' is not a valid Java package name");
+        }
+        if (!SourceVersion.isIdentifier(className) || SourceVersion.isKeyword(className)) {
+            throw new IllegalArgumentException("'" + className + "' is not a valid Java class name");
+        }
+    }
+
+    /** Defaults for a model file: package {@code kiln.generated}, class named after the file, Java target. */
+    public static GenerateOptions defaults(String modelFileName) {
+        return new GenerateOptions(DEFAULT_PACKAGE, classNameFor(modelFileName), Target.JAVA, false, "");
+    }
+
+    public GenerateOptions withPackage(String p) {
+        return new GenerateOptions(p, className, target, standalone, compileFlags);
+    }
+
+    public GenerateOptions withClassName(String c) {
+        return new GenerateOptions(packageName, c, target, standalone, compileFlags);
+    }
+
+    public GenerateOptions withStandalone(boolean s) {
+        return new GenerateOptions(packageName, className, target, s, compileFlags);
+    }
+
+    public GenerateOptions withTarget(Target t) {
+        return new GenerateOptions(packageName, className, t, standalone, compileFlags);
+    }
+
+    public GenerateOptions withCompileFlags(String f) {
+        return new GenerateOptions(packageName, className, target, standalone, f);
+    }
+
+    /**
+     * The class name for a model file: its base name in UpperCamelCase, with anything
+     * that is not a letter or digit as a word break ({@code lowformer_b0_op13.onnx ->
+     * LowformerB0Op13}); prefixed with {@code Model} if it would not start with a letter.
+     */
+    public static String classNameFor(String fileName) {
+        String base = fileName.replaceAll("(?i)\\.(onnx|onnxtxt)$", "");
+        StringBuilder s = new StringBuilder();
+        boolean upper = true;
+        for (char c : base.toCharArray()) {
+            if (c < 128 && Character.isLetterOrDigit(c)) {
+                s.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            } else {
+                upper = true;
+            }
+        }
+        if (s.length() == 0 || !Character.isLetter(s.charAt(0))) {
+            s.insert(0, "Model");
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.kiln.codegen;
+
+import dev.kiln.compiler.Compilation;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The output of a back end: Java source files by path relative to the output
+ * directory, and the weight file that goes beside the model class.
+ *
+ * @param sources source text by relative path, e.g. {@code kiln/generated/M.java}
+ * @param fingerprint the compile's fingerprint, also in the weight file header
+ * @param stats numbers for the summary and report
+ */
+public record GeneratedModel(String packageName, String className, Map<String, String> sources,
+                             Compilation compilation, String fingerprint, Stats stats) {
+
+    /**
+     * @param kernelMethods distinct kernel methods emitted
+     * @param steps kernel calls per inference
+     * @param largestMethodChars the largest generated method body, in characters of source
+     */
+    public record Stats(int kernelMethods, int steps, int largestMethodChars) {
+    }
+
+    /** The fully qualified class name. */
+    public String qualifiedName() {
+        return packageName.isEmpty() ? className : packageName + "." + className;
+    }
+
+    /** The weight file's path relative to the output directory, e.g. {@code kiln/generated/M.weights}. */
+    public String weightsPath() {
+        return (packageName.isEmpty() ? "" : packageName.replace('.', '/') + "/") + className + ".weights";
+    }
+
+    /** Bytes of the weight file. */
+    public long weightBytes() {
+        long payload = 0;
+        for (var e : compilation.plan().constantSizes().entrySet()) {
+            payload += (long) e.getValue() * Math.max(1, e.getKey().bytes());
+        }
+        return dev.kiln.runtime.WeightFile.HEADER_BYTES + payload;
+    }
+
+    /** Writes the weight file to a stream. */
+    public void writeWeights(OutputStream out) throws IOException {
+        WeightFileWriter.write(compilation.plan(), fingerprint, out);
+    }
+
+    /**
+     * Writes every source file and the weight file under {@code dir}. Each file is
+     * written to a temporary name first and moved into place only when all are
+     * complete, so a failure never leaves a half-written output.
+     *
+     * @return the files written
+     */
+    public List<Path> writeTo(Path dir) {
+        List<Path[]> moves = new ArrayList<>();
+        try {
+            for (Map.Entry<String, String> e : sources.entrySet()) {
+                Path target = dir.resolve(e.getKey());
+                Files.createDirectories(target.getParent());
+                Path tmp = Files.createTempFile(target.getParent(), ".kiln-", ".tmp");
+                moves.add(new Path[] {tmp, target});
+                Files.writeString(tmp, e.getValue(), StandardCharsets.UTF_8);
+            }
+            Path weights = dir.resolve(weightsPath());
+            Files.createDirectories(weights.getParent());
+            Path tmp = Files.createTempFile(weights.getParent(), ".kiln-", ".tmp");
+            moves.add(new Path[] {tmp, weights});
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writeWeights(out);
+            }
+            List<Path> written = new ArrayList<>();
+            for (Path[] m : moves) {
+                move(m[0], m[1]);
+                written.add(m[1]);
+            }
+            return written;
+        } catch (IOException e) {
+            for (Path[] m : moves) {
+                try {
+                    Files.deleteIfExists(m[0]);
+                } catch (IOException ignored) {
+                    // best effort: the original failure is what matters
+                }
+            }
+            throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

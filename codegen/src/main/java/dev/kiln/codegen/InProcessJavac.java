@@ -1,0 +1,120 @@
+package dev.kiln.codegen;
+
+import dev.kiln.runtime.WeightFile;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileManager;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * Compiles generated sources with the JDK's own javac, in this process and in
+ * memory, and loads the classes. This is the path every run of a model in Kiln
+ * takes (kiln run, conformance, tests): the real emitter output, really compiled.
+ */
+public final class InProcessJavac {
+    private InProcessJavac() {
+    }
+
+    /**
+     * Compiles {@code sources} (path -> text) for Java 8 and returns a class loader that
+     * defines the compiled classes, with kiln-runtime-min from {@code parent}.
+     *
+     * @throws IllegalStateException with javac's messages if the source does not compile,
+     *     which is a Kiln bug
+     */
+    public static ClassLoader compile(Map<String, String> sources, ClassLoader parent) {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("no Java compiler in this runtime: run Kiln on a JDK, not a JRE");
+        }
+        List<JavaFileObject> units = new ArrayList<>();
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            units.add(new Source(e.getKey(), e.getValue()));
+        }
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        Map<String, ByteArrayOutputStream> classes = new HashMap<>();
+        try (StandardJavaFileManager standard = javac.getStandardFileManager(diagnostics, null, null)) {
+            JavaFileManager files = new ForwardingJavaFileManager<>(standard) {
+                @Override
+                public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
+                                                           FileObject sibling) {
+                    return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension),
+                            kind) {
+                        @Override
+                        public OutputStream openOutputStream() {
+                            ByteArrayOutputStream out = new ByteArrayOutputStream();
+                            classes.put(className, out);
+                            return out;
+                        }
+                    };
+                }
+            };
+            List<String> options = List.of("--release", "8", "-Xlint:-options", "-proc:none", "-g",
+                    "-classpath", runtimeClasspath());
+            boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
+            if (!ok) {
+                StringBuilder s = new StringBuilder("generated code does not compile (a Kiln bug):");
+                for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+                    if (d.getKind() == Diagnostic.Kind.ERROR) {
+                        s.append("\n  ").append(d.getSource() == null ? "" : d.getSource().getName())
+                                .append(':').append(d.getLineNumber()).append(": ").append(d.getMessage(null));
+                    }
+                }
+                throw new IllegalStateException(s.toString());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, byte[]> bytes = new HashMap<>();
+        classes.forEach((k, v) -> bytes.put(k, v.toByteArray()));
+        return new ClassLoader(parent) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                byte[] b = bytes.get(name);
+                if (b == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                return defineClass(name, b, 0, b.length);
+            }
+        };
+    }
+
+    /** Where kiln-runtime-min's classes are (a jar or a directory). */
+    private static String runtimeClasspath() {
+        try {
+            return Path.of(WeightFile.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A source file held in memory. */
+    private static final class Source extends SimpleJavaFileObject {
+        private final String text;
+
+        Source(String path, String text) {
+            super(URI.create("mem:///" + path), Kind.SOURCE);
+            this.text = text;
+        }
+
+        @Override
+        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return text;
+        }
+    }
+}

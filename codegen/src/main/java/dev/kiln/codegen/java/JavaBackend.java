@@ -1,0 +1,190 @@
+package dev.kiln.codegen.java;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.kiln.codegen.GenerateOptions;
+import dev.kiln.codegen.GeneratedModel;
+import dev.kiln.codegen.SourceText;
+import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.KilnVersion;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Value;
+import dev.kiln.compiler.ops.OpDef;
+import dev.kiln.compiler.ops.OpRegistry;
+import dev.kiln.compiler.plan.MemoryPlan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The {@code java} back end: one Java 8 source file per model, with one static
+ * method per distinct kernel (identical nodes share one), a step list that calls
+ * them in order, and the public API of DESIGN.md's generated-code contract.
+ */
+public final class JavaBackend {
+    private final JavaKernels kernels = new JavaKernels();
+
+    /** One kernel call of an inference. */
+    record Step(int index, Node node, String method, CodeBlock arguments, int work, boolean parallel) {
+    }
+
+    /** Emits {@code compilation} as Java source. */
+    public GeneratedModel generate(Compilation compilation, GenerateOptions options) {
+        MemoryPlan plan = compilation.plan();
+        String runtimePackage = options.standalone() ? options.packageName() : Runtime.PACKAGE;
+        Runtime rt = new Runtime(runtimePackage);
+        checkSupported(plan.kernels());
+        OpRegistry registry = OpRegistry.standard();
+        Map<String, MethodSpec> methodsByKey = new LinkedHashMap<>();
+        Map<String, Integer> perOp = new HashMap<>();
+        Map<String, List<Node>> users = new HashMap<>();
+        List<Step> steps = new ArrayList<>();
+        int largest = 0;
+        for (Node node : plan.kernels()) {
+            OpDef op = registry.get(node);
+            JavaKernel kernel = kernels.find(node);
+            KernelWriter w = new KernelWriter(node, op, kernel, rt);
+            try {
+                kernel.emit(w);
+            } catch (RuntimeException e) {
+                if (e instanceof CompileException) {
+                    throw e;
+                }
+                throw new CompileException(node.describe() + ": cannot generate its kernel: " + e, e);
+            }
+            MethodSpec.Builder m = MethodSpec.methodBuilder("kernel").addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+            List<KernelWriter.Operand> operands = new ArrayList<>(w.inputs());
+            operands.addAll(w.outputs());
+            for (KernelWriter.Operand o : operands) {
+                m.addParameter(JavaTypes.arrayType(o.elementType().storage()), o.array());
+                m.addParameter(TypeName.INT, o.offset());
+            }
+            m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+            CodeBlock body = w.body();
+            String key = m.build().parameters() + "\n" + body;
+            largest = Math.max(largest, body.toString().length());
+            MethodSpec method = methodsByKey.get(key);
+            if (method == null) {
+                String base = Character.toLowerCase(node.opType().charAt(0)) + node.opType().substring(1);
+                String name = base + "_" + perOp.merge(base, 1, Integer::sum);
+                method = m.setName(name).addCode(body).build();
+                methodsByKey.put(key, method);
+            }
+            users.computeIfAbsent(method.name(), k -> new ArrayList<>()).add(node);
+            steps.add(new Step(steps.size(), node, method.name(), arguments(operands, node, plan), w.work(),
+                    w.work() > 1 && w.cost() >= KernelWriter.PARALLEL_MIN_COST));
+        }
+        List<MethodSpec> methods = new ArrayList<>();
+        for (MethodSpec m : methodsByKey.values()) {
+            methods.add(m.toBuilder().addJavadoc(kernelDoc(users.get(m.name()))).build());
+        }
+        String fingerprint = fingerprint(compilation, options);
+        ModelClass modelClass = new ModelClass(compilation, options, rt, fingerprint, steps, methods);
+        Map<String, String> sources = new TreeMap<>();
+        String dir = options.packageName().isEmpty() ? "" : options.packageName().replace('.', '/') + "/";
+        sources.put(dir + options.className() + ".java", modelClass.render());
+        if (options.standalone()) {
+            for (String name : Runtime.CLASSES) {
+                sources.put(dir + name + ".java", standaloneRuntimeSource(name, options.packageName()));
+            }
+        }
+        return new GeneratedModel(options.packageName(), options.className(), sources, compilation, fingerprint,
+                new GeneratedModel.Stats(methods.size(), steps.size(), largest));
+    }
+
+    /** Fails with one message naming every op this back end has no kernel for. */
+    private void checkSupported(List<Node> nodes) {
+        Map<String, List<String>> missing = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            if (kernels.find(n) == null) {
+                String op = (n.domain().isEmpty() ? "" : n.domain() + ".") + n.opType();
+                missing.computeIfAbsent(op + " (opset " + n.opset() + ")", k -> new ArrayList<>())
+                        .add(n.name().isEmpty() ? "(unnamed)" : "'" + n.name() + "'");
+            }
+        }
+        if (!missing.isEmpty()) {
+            StringBuilder s = new StringBuilder("the java back end has no kernel for " + missing.size() + " op"
+                    + (missing.size() > 1 ? "s" : "") + ": ");
+            int i = 0;
+            for (Map.Entry<String, List<String>> e : missing.entrySet()) {
+                s.append(i++ == 0 ? "" : "; ").append(e.getKey()).append(" at ")
+                        .append(String.join(", ", e.getValue().subList(0, Math.min(3, e.getValue().size()))));
+            }
+            throw new CompileException(s.toString());
+        }
+    }
+
+    /** The call arguments: each operand's array and offset, then the range. */
+    private static CodeBlock arguments(List<KernelWriter.Operand> operands, Node node, MemoryPlan plan) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        for (KernelWriter.Operand o : operands) {
+            Value v = o.output() ? node.output(o.index()) : node.input(o.index());
+            MemoryPlan.Location l = plan.location(v);
+            b.add("$L, $L, ", ModelClass.arrayExpression(l), l.offset());
+        }
+        return b.add("lo, hi").build();
+    }
+
+    private static CodeBlock kernelDoc(List<Node> nodes) {
+        Node first = nodes.get(0);
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.add("$L $L: ", first.opType(), first.name().isEmpty() ? "(unnamed)" : "'" + SourceText.comment(first.name()) + "'");
+        List<String> ins = new ArrayList<>();
+        for (Value v : first.inputs()) {
+            if (v != null) {
+                ins.add(v.type().toString());
+            }
+        }
+        List<String> outs = new ArrayList<>();
+        for (Value v : first.outputs()) {
+            if (v != null) {
+                outs.add(v.type().toString());
+            }
+        }
+        b.add("$L -> $L.", String.join(", ", ins), String.join(", ", outs));
+        if (nodes.size() > 1) {
+            b.add("\nAlso runs $L other node$L of the same shape.", nodes.size() - 1, nodes.size() > 2 ? "s" : "");
+        }
+        return b.build();
+    }
+
+    /** SHA-256 of everything that decides the generated files. */
+    static String fingerprint(Compilation c, GenerateOptions o) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            String text = String.join("\n", "kiln " + KilnVersion.VERSION, c.model().sha256(), o.target().id(),
+                    o.packageName(), o.className(), Boolean.toString(o.standalone()), o.compileFlags());
+            return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A runtime class's source with its package changed to the generated one. */
+    static String standaloneRuntimeSource(String name, String packageName) {
+        String path = "/" + Runtime.PACKAGE.replace('.', '/') + "/" + name + ".java";
+        try (InputStream in = JavaBackend.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("runtime source " + path + " is missing from the classpath");
+            }
+            String src = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            String pkg = packageName.isEmpty() ? "" : "package " + packageName + ";";
+            return src.replaceFirst("package " + java.util.regex.Pattern.quote(Runtime.PACKAGE) + ";", pkg);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kiln.codegen.java.kernels;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.codegen.java.JavaKernel;
+import dev.kiln.codegen.java.JavaTypes;
+import dev.kiln.codegen.java.KernelWriter;
+import dev.kiln.codegen.java.Loops;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ops.Broadcast;
+import java.util.List;
+
+/** Broadcasting element-wise ops of two inputs: {@code y = a OP b}. */
+public final class BinaryKernel implements JavaKernel {
+    public static final List<String> OPS = List.of("Add", "Sub", "Mul", "Div", "Pow");
+
+    @Override
+    public void emit(KernelWriter w) {
+        KernelWriter.Operand a = w.in(0);
+        KernelWriter.Operand b = w.in(1);
+        KernelWriter.Operand y = w.out(0);
+        long[] out = y.type().dims();
+        Loops loops = new Loops(out, Loops.contiguous(out), Broadcast.strides(a.type().dims(), out),
+                Broadcast.strides(b.type().dims(), out));
+        w.work(loops.work());
+        String op = w.node().opType();
+        loops.emit(w.code(), o -> {
+            CodeBlock av = JavaTypes.load(a.elementType(), a.at(o[1]), w.runtime());
+            CodeBlock bv = JavaTypes.load(b.elementType(), b.at(o[2]), w.runtime());
+            CodeBlock v = JavaTypes.store(y.elementType(), expression(op, a.elementType(), av, bv, w), w.runtime());
+            return CodeBlock.builder().addStatement("$L = $L", y.at(o[0]), v).build();
+        });
+    }
+
+    /** {@code a OP b} in the compute type of {@code t}. */
+    static CodeBlock expression(String op, ElementType t, CodeBlock a, CodeBlock b, KernelWriter w) {
+        String compute = JavaTypes.compute(t);
+        boolean unsigned64 = t == ElementType.UINT64;
+        return switch (op) {
+            case "Add" -> CodeBlock.of("$L + $L", a, b);
+            case "Sub" -> CodeBlock.of("$L - $L", a, b);
+            case "Mul" -> CodeBlock.of("$L * $L", a, b);
+            case "Div" -> unsigned64 ? CodeBlock.of("Long.divideUnsigned($L, $L)", a, b) : CodeBlock.of("$L / $L", a, b);
+            case "Pow" -> CodeBlock.of("($L) Math.pow($L, $L)", compute, a, b);
+            default -> throw new CompileException(w.node().describe() + ": no Java expression for " + op);
+        };
+    }
+}

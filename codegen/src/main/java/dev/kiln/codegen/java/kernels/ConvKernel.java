@@ -1,0 +1,226 @@
+package dev.kiln.codegen.java.kernels;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.codegen.java.Activations;
+import dev.kiln.codegen.java.JavaKernel;
+import dev.kiln.codegen.java.KernelWriter;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ops.Activation;
+import dev.kiln.compiler.ops.Conv;
+
+/**
+ * Conv and Kiln's FusedConv for float tensors with one or two spatial axes.
+ * Pointwise convolutions (1x1, stride 1, no padding, one group) run as a matrix
+ * product over blocks of four output channels and tiles of positions; every other
+ * convolution runs directly, one output channel plane per work item, with the
+ * padding handled by loop bounds rather than per-element checks. The epilogue
+ * (activation, residual) is applied while the result is still in cache.
+ */
+public final class ConvKernel implements JavaKernel {
+    /** Output channels per pointwise work item. */
+    private static final int ROWS = 4;
+    /** Positions per pointwise tile: four rows of this many floats stay in L1. */
+    private static final int TILE = 512;
+
+    @Override
+    public String[] inputNames() {
+        return new String[] {"x", "w", "b", "r"};
+    }
+
+    @Override
+    public void emit(KernelWriter w) {
+        if (w.in(0).elementType() != ElementType.FLOAT) {
+            throw new CompileException(w.node().describe() + ": the java back end runs Conv on float only, not "
+                    + w.in(0).elementType().onnxName());
+        }
+        Conv.Params p = Conv.params(w.node());
+        if (p.spatialRank() > 2) {
+            throw new CompileException(w.node().describe() + ": the java back end runs Conv with 1 or 2 spatial axes, not "
+                    + p.spatialRank());
+        }
+        Geometry g = Geometry.of(p);
+        long n = w.in(0).type().dim(0);
+        w.cost(n * p.outChannels() * g.outSize() * (p.inChannels() / p.group()) * g.kernelSize() * 2);
+        if (g.isPointwise() && p.group() == 1) {
+            pointwise(w, p, g, (int) n);
+        } else {
+            direct(w, p, g, (int) n);
+        }
+    }
+
+    /** Y[m][q] = sum_c W[m][c] X[c][q], four output channels at a time. */
+    private static void pointwise(KernelWriter w, Conv.Params p, Geometry g, int n) {
+        int m = p.outChannels();
+        int c = p.inChannels();
+        int q = (int) g.outSize();
+        int blocks = (m + ROWS - 1) / ROWS;
+        int tile = Math.min(q, TILE);
+        w.work(n * blocks);
+        CodeBlock.Builder k = w.code();
+        k.beginControlFlow("for (int item = lo; item < hi; item++)");
+        k.addStatement("int n = item / $L", blocks);
+        k.addStatement("int m0 = (item % $L) * $L", blocks, ROWS);
+        k.addStatement("int rows = Math.min($L, $L - m0)", ROWS, m);
+        k.addStatement("int xb = xo + n * $L", (long) c * q);
+        k.addStatement("int yb = yo + (n * $L + m0) * $L", m, q);
+        k.beginControlFlow("for (int t0 = 0; t0 < $L; t0 += $L)", q, tile);
+        k.addStatement("int t1 = Math.min($L, t0 + $L)", q, tile);
+        k.beginControlFlow("if (rows == $L)", ROWS);
+        for (int r = 0; r < ROWS; r++) {
+            k.addStatement("float bias$L = $L", r, w.hasIn(2) ? CodeBlock.of("b[bo + m0 + $L]", r) : "0f");
+        }
+        k.beginControlFlow("for (int q = t0; q < t1; q++)");
+        for (int r = 0; r < ROWS; r++) {
+            k.addStatement("y[yb + $L + q] = bias$L", (long) r * q, r);
+        }
+        k.endControlFlow();
+        k.beginControlFlow("for (int ci = 0; ci < $L; ci++)", c);
+        for (int r = 0; r < ROWS; r++) {
+            k.addStatement("float w$L = w[wo + (m0 + $L) * $L + ci]", r, r, c);
+        }
+        k.addStatement("int xr = xb + ci * $L", q);
+        k.beginControlFlow("for (int q = t0; q < t1; q++)");
+        k.addStatement("float v = x[xr + q]");
+        for (int r = 0; r < ROWS; r++) {
+            k.addStatement("y[yb + $L + q] += w$L * v", (long) r * q, r);
+        }
+        k.endControlFlow();
+        k.endControlFlow();
+        k.nextControlFlow("else");
+        k.add("// The last block has fewer than $L output channels.\n", ROWS);
+        k.beginControlFlow("for (int row = 0; row < rows; row++)");
+        k.addStatement("float bias = $L", w.hasIn(2) ? "b[bo + m0 + row]" : "0f");
+        k.addStatement("int yr = yb + row * $L", q);
+        k.beginControlFlow("for (int q = t0; q < t1; q++)");
+        k.addStatement("y[yr + q] = bias");
+        k.endControlFlow();
+        k.beginControlFlow("for (int ci = 0; ci < $L; ci++)", c);
+        k.addStatement("float wv = w[wo + (m0 + row) * $L + ci]", c);
+        k.addStatement("int xr = xb + ci * $L", q);
+        k.beginControlFlow("for (int q = t0; q < t1; q++)");
+        k.addStatement("y[yr + q] += wv * x[xr + q]");
+        k.endControlFlow();
+        k.endControlFlow();
+        k.endControlFlow();
+        k.endControlFlow();
+        epilogue(w, k, "rows", q, "t0", "t1");
+        k.endControlFlow();
+        k.endControlFlow();
+    }
+
+    /** One output channel plane per work item, accumulated kernel tap by kernel tap. */
+    private static void direct(KernelWriter w, Conv.Params p, Geometry g, int n) {
+        int m = p.outChannels();
+        int cg = p.inChannels() / p.group();
+        int mg = m / p.group();
+        int outSize = (int) g.outSize();
+        w.work(n * m);
+        CodeBlock.Builder k = w.code();
+        k.beginControlFlow("for (int item = lo; item < hi; item++)");
+        k.addStatement("int n = item / $L", m);
+        k.addStatement("int m = item % $L", m);
+        k.addStatement("int yb = yo + item * $L", outSize);
+        k.addStatement("float bias = $L", w.hasIn(2) ? "b[bo + m]" : "0f");
+        k.beginControlFlow("for (int q = 0; q < $L; q++)", outSize);
+        k.addStatement("y[yb + q] = bias");
+        k.endControlFlow();
+        k.beginControlFlow("for (int ci = 0; ci < $L; ci++)", cg);
+        k.addStatement("int xb = xo + (n * $L + m / $L * $L + ci) * $L", p.inChannels(), mg, cg, g.inSize());
+        k.addStatement("int wb = wo + (m * $L + ci) * $L", cg, g.kernelSize());
+        k.beginControlFlow("for (int kh = 0; kh < $L; kh++)", g.kh());
+        rowRange(k, "oh", "kh", g.padTop(), g.dilH(), g.strideH(), g.inH(), g.outH());
+        k.beginControlFlow("for (int kw = 0; kw < $L; kw++)", g.kw());
+        k.addStatement("float wv = w[wb + kh * $L + kw]", g.kw());
+        rowRange(k, "ow", "kw", g.padLeft(), g.dilW(), g.strideW(), g.inW(), g.outW());
+        k.beginControlFlow("for (int oh = ohLo; oh < ohHi; oh++)");
+        k.addStatement("int xr = xb + (oh * $L - $L + kh * $L) * $L - $L + kw * $L", g.strideH(), g.padTop(),
+                g.dilH(), g.inW(), g.padLeft(), g.dilW());
+        k.addStatement("int yr = yb + oh * $L", g.outW());
+        k.beginControlFlow("for (int ow = owLo; ow < owHi; ow++)");
+        if (g.strideW() == 1) {
+            k.addStatement("y[yr + ow] += wv * x[xr + ow]");
+        } else {
+            k.addStatement("y[yr + ow] += wv * x[xr + ow * $L]", g.strideW());
+        }
+        k.endControlFlow();
+        k.endControlFlow();
+        k.endControlFlow();
+        k.endControlFlow();
+        k.endControlFlow();
+        k.addStatement("int rows = 1");
+        epilogue(w, k, "rows", outSize, "0", String.valueOf(outSize));
+        k.endControlFlow();
+    }
+
+    /**
+     * Declares {@code oLo, oHi}: the indices o in [0, out) for which o*stride - pad + tap*dil lies
+     * in [0, in), for the current tap. (ConvTranspose uses it with the roles of in and out swapped.)
+     */
+    static void rowRange(CodeBlock.Builder k, String o, String tap, long pad, long dil, long stride, long in, long out) {
+        k.addStatement("int $LFirst = $L - $L * $L", o, pad, tap, dil);
+        k.addStatement("int $LLo = $LFirst > 0 ? ($LFirst + $L) / $L : 0", o, o, o, stride - 1, stride);
+        k.addStatement("int $LLast = $L + $L - $L * $L", o, in - 1, pad, tap, dil);
+        k.addStatement("int $LHi = $LLast < 0 ? 0 : Math.min($L, $LLast / $L + 1)", o, o, out, o, stride);
+    }
+
+    /**
+     * Applies the activation and adds the residual to rows {@code m0 .. m0+rows} of the output,
+     * positions {@code [from, to)}; nothing when the node has neither.
+     */
+    private static void epilogue(KernelWriter w, CodeBlock.Builder k, String rows, long rowLength, String from,
+                                 String to) {
+        Activation act = Activation.read(w.node());
+        boolean residual = w.hasIn(3);
+        if (act == null && !residual) {
+            return;
+        }
+        k.add("// Epilogue:$L$L.\n", act == null ? "" : " " + act, residual ? (act == null ? "" : ",") + " add the residual" : "");
+        k.beginControlFlow("for (int row = 0; row < $L; row++)", rows);
+        k.addStatement("int yr = yb + row * $L", rowLength);
+        if (residual) {
+            k.addStatement("int rr = ro + (yr - yo)");
+        }
+        k.beginControlFlow("for (int q = $L; q < $L; q++)", from, to);
+        k.addStatement("float v = y[yr + q]");
+        if (act != null) {
+            k.addStatement("v = $L", Activations.apply(act, "v", w.runtime()));
+        }
+        if (residual) {
+            k.addStatement("v += r[rr + q]");
+        }
+        k.addStatement("y[yr + q] = v");
+        k.endControlFlow();
+        k.endControlFlow();
+    }
+
+    /** Conv params as 2-D numbers (1-D convolutions get a height of 1). */
+    record Geometry(long inH, long inW, long outH, long outW, long kh, long kw, long strideH, long strideW,
+                    long padTop, long padLeft, long dilH, long dilW) {
+        static Geometry of(Conv.Params p) {
+            boolean two = p.spatialRank() == 2;
+            int last = p.spatialRank() - 1;
+            return new Geometry(two ? p.inputSpatial()[0] : 1, p.inputSpatial()[last],
+                    two ? p.outputSpatial()[0] : 1, p.outputSpatial()[last],
+                    two ? p.kernel()[0] : 1, p.kernel()[last], two ? p.strides()[0] : 1, p.strides()[last],
+                    two ? p.padsBegin()[0] : 0, p.padsBegin()[last], two ? p.dilations()[0] : 1, p.dilations()[last]);
+        }
+
+        long inSize() {
+            return inH * inW;
+        }
+
+        long outSize() {
+            return outH * outW;
+        }
+
+        long kernelSize() {
+            return kh * kw;
+        }
+
+        boolean isPointwise() {
+            return kh == 1 && kw == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0
+                    && inH == outH && inW == outW;
+        }
+    }
+}

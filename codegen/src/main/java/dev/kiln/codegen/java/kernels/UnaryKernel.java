@@ -1,0 +1,74 @@
+package dev.kiln.codegen.java.kernels;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.codegen.java.JavaKernel;
+import dev.kiln.codegen.java.JavaTypes;
+import dev.kiln.codegen.java.KernelWriter;
+import dev.kiln.codegen.java.Loops;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ops.OpRegistry;
+import dev.kiln.compiler.ops.UnaryOp;
+import java.util.List;
+
+/** Element-wise ops of one input: math functions and activations. */
+public final class UnaryKernel implements JavaKernel {
+    public static final List<String> OPS = List.of("Sqrt", "Erf", "Relu", "Sigmoid", "Tanh", "HardSigmoid",
+            "HardSwish", "LeakyRelu", "Gelu");
+
+    @Override
+    public String[] inputNames() {
+        return new String[] {"x"};
+    }
+
+    @Override
+    public void emit(KernelWriter w) {
+        KernelWriter.Operand x = w.in(0);
+        KernelWriter.Operand y = w.out(0);
+        long[] dims = y.type().dims();
+        Loops loops = new Loops(dims, Loops.contiguous(dims), Loops.contiguous(dims));
+        w.work(loops.work());
+        ElementType t = x.elementType();
+        String c = JavaTypes.compute(t);
+        loops.emit(w.code(), o -> CodeBlock.builder()
+                .addStatement("$L v = $L", c, JavaTypes.load(t, x.at(o[1]), w.runtime()))
+                .addStatement("$L = $L", y.at(o[0]), JavaTypes.store(t, expression(w, t, "v"), w.runtime()))
+                .build());
+    }
+
+    /** The op applied to variable {@code v} of {@code t}'s compute type. */
+    static CodeBlock expression(KernelWriter w, ElementType t, String v) {
+        Node node = w.node();
+        UnaryOp op = (UnaryOp) OpRegistry.standard().get(node);
+        String c = JavaTypes.compute(t);
+        boolean floating = t.isFloat();
+        String zero = floating ? JavaTypes.literal(t, 0) : "0";
+        String one = floating ? JavaTypes.literal(t, 1) : "1";
+        return switch (node.opType()) {
+            case "Sqrt" -> CodeBlock.of("($L) Math.sqrt($L)", c, v);
+            case "Erf" -> floating ? CodeBlock.of("($L) $T.erf((double) $L)", c, w.runtime().math(), v)
+                    : CodeBlock.of("($L) Math.round($T.erf((double) $L))", c, w.runtime().math(), v);
+            case "Relu" -> CodeBlock.of("($L > $L ? $L : $L)", v, zero, v, zero);
+            case "Sigmoid" -> CodeBlock.of("($L) (1.0 / (1.0 + Math.exp(-$L)))", c, v);
+            case "Tanh" -> CodeBlock.of("($L) Math.tanh($L)", c, v);
+            case "HardSigmoid" -> CodeBlock.of("Math.max($L, Math.min($L, $L * $L + $L))", zero, one,
+                    JavaTypes.literal(t, op.attribute(node, "alpha")), v, JavaTypes.literal(t, op.attribute(node, "beta")));
+            case "HardSwish" -> CodeBlock.of("$L * Math.max($L, Math.min($L, $L * $L + $L))", v, zero, one, v,
+                    JavaTypes.literal(t, 1.0 / 6), JavaTypes.literal(t, 0.5));
+            case "LeakyRelu" -> CodeBlock.of("($L < $L ? $L * $L : $L)", v, zero,
+                    JavaTypes.literal(t, op.attribute(node, "alpha")), v, v);
+            case "Gelu" -> gelu(w, t, v);
+            default -> throw new CompileException(node.describe() + ": no Java expression for " + node.opType());
+        };
+    }
+
+    private static CodeBlock gelu(KernelWriter w, ElementType t, String v) {
+        String c = JavaTypes.compute(t);
+        if (w.node().attributes().getString("approximate", "none").equals("tanh")) {
+            return CodeBlock.of("($L) (0.5 * $L * (1.0 + Math.tanh(0.7978845608028654 * ($L + 0.044715 * $L * $L * $L))))",
+                    c, v, v, v, v, v);
+        }
+        return CodeBlock.of("($L) (0.5 * $L * (1.0 + $T.erf($L * 0.7071067811865476)))", c, v, w.runtime().math(), v);
+    }
+}

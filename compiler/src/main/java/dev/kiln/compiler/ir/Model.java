@@ -1,0 +1,33 @@
+package dev.kiln.compiler.ir;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A graph together with what the model file says about it.
+ *
+ * @param graph the computation
+ * @param sourceName the model's file name (no directories), for messages and the generated header
+ * @param sha256 the SHA-256 of the model file (with external data, of the .onnx file alone), hex
+ * @param irVersion the ONNX IR version
+ * @param opsets the imported opset version of each domain ("" is ai.onnx)
+ * @param producer the program that wrote the model, e.g. "pytorch 1.13.0"
+ * @param inputs the graph inputs as declared, in graph order (types may be symbolic)
+ * @param outputs the graph outputs as declared
+ */
+public record Model(Graph graph, String sourceName, String sha256, long irVersion,
+                    Map<String, Integer> opsets, String producer,
+                    List<Signature> inputs, List<Signature> outputs) {
+    public Model {
+        opsets = Collections.unmodifiableMap(new TreeMap<>(opsets));
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+    }
+
+    /** The imported ai.onnx opset version. */
+    public int onnxOpset() {
+        return opsets.getOrDefault("", 0);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.kiln.compiler.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.ir.Attribute;
+import dev.kiln.compiler.ir.Attributes;
+import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ir.Graph;
+import dev.kiln.compiler.ir.Model;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Signature;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.Value;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import shade.com.google.protobuf.CodedInputStream;
+import shade.com.google.protobuf.InvalidProtocolBufferException;
+
+/**
+ * Reads an ONNX model file (protobuf) into Kiln's IR. Graph inputs keep their
+ * declared signature; their types are set later, when shapes are bound.
+ */
+public final class OnnxImporter {
+    /** Protobuf's hard limit on one message: 2 GB (its default, 64 MB, is too small for B1 and up). */
+    private static final int MAX_MODEL_BYTES = Integer.MAX_VALUE;
+
+    private OnnxImporter() {
+    }
+
+    /** Reads and checks a model file; every problem is a {@link CompileException} naming the file. */
+    public static Model read(Path file) {
+        String name = file.getFileName().toString();
+        try {
+            ModelProto proto;
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
+                CodedInputStream coded = CodedInputStream.newInstance(in);
+                coded.setSizeLimit(MAX_MODEL_BYTES);
+                coded.setRecursionLimit(200);
+                proto = ModelProto.parseFrom(coded);
+                in.transferTo(java.io.OutputStream.nullOutputStream()); // hash any trailing bytes too
+            }
+            return convert(proto, name, HexFormat.of().formatHex(sha.digest()), file.toAbsolutePath().getParent());
+        } catch (NoSuchFileException e) {
+            throw new CompileException(file + ": no such file");
+        } catch (InvalidProtocolBufferException e) {
+            throw new CompileException(file + ": not an ONNX model (the protobuf data is truncated or malformed: "
+                    + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new CompileException(file + ": cannot read: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (CompileException e) {
+            throw e.inFile(name);
+        }
+    }
+
+    /** Converts a parsed model. {@code baseDir} is where external data may be read from (null: nowhere). */
+    public static Model convert(ModelProto proto, String sourceName, String sha256, Path baseDir) {
+        if (!proto.hasGraph() || proto.getIrVersion() <= 0) {
+            throw new CompileException("not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph") + ")");
+        }
+        if (proto.getIrVersion() < 3) {
+            throw new CompileException("IR version " + proto.getIrVersion() + " is too old; Kiln reads IR version 3 and newer");
+        }
+        Map<String, Integer> opsets = new HashMap<>();
+        for (OperatorSetIdProto o : proto.getOpsetImportList()) {
+            String domain = o.getDomain().equals("ai.onnx") ? "" : o.getDomain();
+            opsets.put(domain, (int) o.getVersion());
+        }
+        if (!opsets.containsKey("")) {
+            throw new CompileException("the model imports no ai.onnx opset");
+        }
+        Builder b = new Builder(opsets, baseDir);
+        b.readGraph(proto.getGraph());
+        String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
+        return new Model(b.graph, sourceName, sha256, proto.getIrVersion(), opsets, producer,
+                b.inputSignatures, b.outputSignatures);
+    }
+
+    /** Builds the IR graph from a GraphProto, resolving tensor names to values. */
+    private static final class Builder {
+        final Graph graph = new Graph();
+        final List<Signature> inputSignatures = new ArrayList<>();
+        final List<Signature> outputSignatures = new ArrayList<>();
+        private final Map<String, Value> values = new HashMap<>();
+        private final Map<String, Integer> opsets;
+        private final Path baseDir;
+
+        Builder(Map<String, Integer> opsets, Path baseDir) {
+            this.opsets = opsets;
+            this.baseDir = baseDir;
+        }
+
+        void readGraph(GraphProto g) {
+            for (TensorProto t : g.getInitializerList()) {
+                if (t.getName().isEmpty()) {
+                    throw new CompileException("an initializer has no name");
+                }
+                values.put(t.getName(), Value.constant(t.getName(), TensorProtos.decode(t, baseDir)));
+            }
+            if (g.getSparseInitializerCount() > 0) {
+                throw new CompileException("sparse initializers are not supported");
+            }
+            for (ValueInfoProto vi : g.getInputList()) {
+                if (values.containsKey(vi.getName())) {
+                    continue; // IR < 4 lists initializers as inputs too; they stay constants
+                }
+                Signature sig = signature(vi);
+                Value v = new Value(vi.getName(), null);
+                values.put(vi.getName(), v);
+                graph.addInput(v);
+                inputSignatures.add(sig);
+            }
+            for (NodeProto n : g.getNodeList()) {
+                graph.addNode(node(n));
+            }
+            for (ValueInfoProto vi : g.getOutputList()) {
+                Value v = values.get(vi.getName());
+                if (v == null) {
+                    throw new CompileException("graph output '" + vi.getName() + "' is not computed by any node");
+                }
+                graph.addOutput(v);
+                outputSignatures.add(signature(vi));
+            }
+            graph.sortTopologically();
+        }
+
+        private Node node(NodeProto n) {
+            String domain = n.getDomain().equals("ai.onnx") ? "" : n.getDomain();
+            List<Value> inputs = new ArrayList<>();
+            for (String in : n.getInputList()) {
+                if (in.isEmpty()) {
+                    inputs.add(null);
+                    continue;
+                }
+                Value v = values.get(in);
+                if (v == null) {
+                    throw new CompileException(describe(n) + " reads '" + in + "', which nothing defines before it");
+                }
+                inputs.add(v);
+            }
+            List<Value> outputs = new ArrayList<>();
+            for (String out : n.getOutputList()) {
+                if (out.isEmpty()) {
+                    outputs.add(null);
+                    continue;
+                }
+                if (values.containsKey(out)) {
+                    throw new CompileException(describe(n) + " writes '" + out + "', which is already defined");
+                }
+                Value v = new Value(out, null);
+                values.put(out, v);
+                outputs.add(v);
+            }
+            Attributes attrs = new Attributes();
+            for (AttributeProto a : n.getAttributeList()) {
+                attrs.set(attribute(a, n));
+            }
+            Integer version = opsets.get(domain);
+            return new Node(n.getOpType(), domain, n.getName(), version == null ? 0 : version, attrs, inputs, outputs);
+        }
+
+        private Attribute attribute(AttributeProto a, NodeProto n) {
+            String name = a.getName();
+            if (!a.getRefAttrName().isEmpty()) {
+                throw new CompileException(describe(n) + ": attribute references (function bodies) are not supported");
+            }
+            return switch (a.getType()) {
+                case INT -> Attribute.of(name, a.getI());
+                case FLOAT -> Attribute.of(name, a.getF());
+                case STRING -> Attribute.of(name, a.getS().toString(StandardCharsets.UTF_8));
+                case TENSOR -> Attribute.of(name, TensorProtos.decode(a.getT(), baseDir));
+                case INTS -> Attribute.of(name, a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+                case FLOATS -> {
+                    float[] f = new float[a.getFloatsCount()];
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = a.getFloats(i);
+                    }
+                    yield Attribute.of(name, f);
+                }
+                case STRINGS -> Attribute.of(name,
+                        a.getStringsList().stream().map(s -> s.toString(StandardCharsets.UTF_8)).toList());
+                case GRAPH, GRAPHS -> new Attribute(name, Attribute.Kind.GRAPH, null);
+                default -> new Attribute(name, Attribute.Kind.OTHER, a.getType().toString());
+            };
+        }
+
+        private static Signature signature(ValueInfoProto vi) {
+            if (!vi.hasType() || !vi.getType().hasTensorType()) {
+                return new Signature(vi.getName(), null, null);
+            }
+            var tt = vi.getType().getTensorType();
+            ElementType type = tt.getElemType() == 0 ? null : ElementType.fromCode(tt.getElemType());
+            if (!tt.hasShape()) {
+                return new Signature(vi.getName(), type, null);
+            }
+            List<Signature.Dim> dims = new ArrayList<>();
+            for (TensorShapeProto.Dimension d : tt.getShape().getDimList()) {
+                if (d.hasDimValue() && d.getDimValue() >= 0) {
+                    dims.add(Signature.Dim.of(d.getDimValue()));
+                } else if (d.hasDimParam() && !d.getDimParam().isEmpty()) {
+                    dims.add(Signature.Dim.symbol(d.getDimParam()));
+                } else {
+                    dims.add(Signature.Dim.unknown());
+                }
+            }
+            return new Signature(vi.getName(), type, dims);
+        }
+
+        private static String describe(NodeProto n) {
+            String op = n.getDomain().isEmpty() ? n.getOpType() : n.getDomain() + "." + n.getOpType();
+            return op + " node " + (n.getName().isEmpty() ? "(unnamed)" : "'" + n.getName() + "'");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.kiln.compiler.onnx;
+
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ir.Storage;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+
+/**
+ * Decodes a TensorProto into a {@link Tensor}: raw_data (little-endian), the typed
+ * repeated fields, or external data in a file beside the model.
+ */
+public final class TensorProtos {
+    private TensorProtos() {
+    }
+
+    /**
+     * @param baseDir the model's directory, for external data; null if external data is not allowed
+     */
+    public static Tensor decode(TensorProto t, Path baseDir) {
+        String what = "tensor '" + t.getName() + "'";
+        ElementType type = ElementType.fromCode(t.getDataType());
+        if (type == null || !type.isSupported()) {
+            throw new CompileException(what + " has element type "
+                    + (type == null ? "code " + t.getDataType() : type.onnxName()) + ", which Kiln does not support");
+        }
+        long[] dims = new long[t.getDimsCount()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = t.getDims(i);
+            if (dims[i] < 0) {
+                throw new CompileException(what + " has a negative dimension " + dims[i]);
+            }
+        }
+        TensorType tt = new TensorType(type, dims);
+        if (tt.size() > Integer.MAX_VALUE) {
+            throw new CompileException(what + " has " + tt.size() + " elements; Kiln handles at most 2^31-1");
+        }
+        int n = (int) tt.size();
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            return fromBytes(tt, readExternal(t, baseDir, n, what), what);
+        }
+        if (!t.getRawData().isEmpty()) {
+            return fromBytes(tt, t.getRawData().asReadOnlyByteBuffer(), what);
+        }
+        return fromFields(t, tt, n, what);
+    }
+
+    private static Tensor fromBytes(TensorType tt, ByteBuffer bytes, String what) {
+        ElementType type = tt.elementType();
+        Storage storage = type.storage();
+        int n = tt.intSize();
+        if (type == ElementType.STRING) {
+            throw new CompileException(what + ": string tensors cannot use raw_data");
+        }
+        long expected = (long) n * storage.bytes();
+        if (bytes.remaining() != expected) {
+            throw new CompileException(what + " " + tt + " should hold " + expected + " bytes of data, has "
+                    + bytes.remaining());
+        }
+        ByteBuffer b = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
+        Object data = storage.newArray(n);
+        switch (storage) {
+            case FLOAT -> b.asFloatBuffer().get((float[]) data);
+            case DOUBLE -> b.asDoubleBuffer().get((double[]) data);
+            case LONG -> b.asLongBuffer().get((long[]) data);
+            case INT -> b.asIntBuffer().get((int[]) data);
+            case SHORT -> b.asShortBuffer().get((short[]) data);
+            case BYTE -> b.get((byte[]) data);
+            case BOOLEAN -> {
+                boolean[] v = (boolean[]) data;
+                for (int i = 0; i < n; i++) {
+                    v[i] = b.get(i) != 0;
+                }
+            }
+            default -> throw new AssertionError(storage);
+        }
+        return new Tensor(tt, data);
+    }
+
+    private static Tensor fromFields(TensorProto t, TensorType tt, int n, String what) {
+        ElementType type = tt.elementType();
+        Object data = type.storage().newArray(n);
+        int count = switch (type) {
+            case FLOAT -> t.getFloatDataCount();
+            case DOUBLE -> t.getDoubleDataCount();
+            case INT64 -> t.getInt64DataCount();
+            case UINT32, UINT64 -> t.getUint64DataCount();
+            case STRING -> t.getStringDataCount();
+            default -> t.getInt32DataCount();
+        };
+        if (count != n) {
+            throw new CompileException(what + " " + tt + " has " + count + " values, expected " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            switch (type) {
+                case FLOAT -> ((float[]) data)[i] = t.getFloatData(i);
+                case DOUBLE -> ((double[]) data)[i] = t.getDoubleData(i);
+                case INT64 -> ((long[]) data)[i] = t.getInt64Data(i);
+                case UINT64 -> ((long[]) data)[i] = t.getUint64Data(i);
+                case UINT32 -> ((int[]) data)[i] = (int) t.getUint64Data(i);
+                case INT32 -> ((int[]) data)[i] = t.getInt32Data(i);
+                case INT16, UINT16, FLOAT16, BFLOAT16 -> ((short[]) data)[i] = (short) t.getInt32Data(i);
+                case INT8, UINT8 -> ((byte[]) data)[i] = (byte) t.getInt32Data(i);
+                case BOOL -> ((boolean[]) data)[i] = t.getInt32Data(i) != 0;
+                case STRING -> ((String[]) data)[i] = t.getStringData(i).toString(StandardCharsets.UTF_8);
+                default -> throw new CompileException(what + ": element type " + type.onnxName() + " is not supported");
+            }
+        }
+        return new Tensor(tt, data);
+    }
+
+    /** Reads external data; the location must stay inside the model's directory (a model is untrusted input). */
+    private static ByteBuffer readExternal(TensorProto t, Path baseDir, int n, String what) {
+        if (baseDir == null) {
+            throw new CompileException(what + " uses external data, which is not allowed here");
+        }
+        String location = null;
+        long offset = 0;
+        long length = -1;
+        for (StringStringEntryProto e : t.getExternalDataList()) {
+            switch (e.getKey()) {
+                case "location" -> location = e.getValue();
+                case "offset" -> offset = parseLong(e.getValue(), what);
+                case "length" -> length = parseLong(e.getValue(), what);
+                default -> { }
+            }
+        }
+        if (location == null) {
+            throw new CompileException(what + " uses external data but names no location");
+        }
+        Path base = baseDir.toAbsolutePath().normalize();
+        Path file = base.resolve(location).normalize();
+        if (!file.startsWith(base) || Path.of(location).isAbsolute()) {
+            throw new CompileException(what + ": external data location '" + location
+                    + "' is outside the model's directory");
+        }
+        long expected = (long) n * ElementType.fromCode(t.getDataType()).storage().bytes();
+        if (length < 0) {
+            length = expected;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (offset < 0 || offset + length > ch.size()) {
+                throw new CompileException(what + ": external data [" + offset + ", " + (offset + length)
+                        + ") lies outside " + location + " (" + ch.size() + " bytes)");
+            }
+            if (length > Integer.MAX_VALUE) {
+                throw new CompileException(what + ": external data of " + length + " bytes is too large");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) length);
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, offset + buf.position()) < 0) {
+                    throw new CompileException(what + ": external data file " + location + " is truncated");
+                }
+            }
+            buf.flip();
+            return buf;
+        } catch (IOException e) {
+            throw new CompileException(what + ": cannot read external data file " + location + ": " + e.getMessage());
+        }
+    }
+
+    private static long parseLong(String s, String what) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new CompileException(what + ": external data field '" + s + "' is not a number");
+        }
+    }
+
+    /** Reads a TensorProto file (like the conformance suite's input_0.pb). */
+    public static Tensor read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            var coded = shade.com.google.protobuf.CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            return decode(TensorProto.parseFrom(coded), file.getParent());
+        } catch (IOException e) {
+            throw new CompileException(file + ": not a readable TensorProto: " + e.getMessage());
+        }
+    }
+
+}

@@ -1,0 +1,69 @@
+package dev.kiln.compiler.ops;
+
+import dev.kiln.compiler.ir.Attribute;
+import dev.kiln.compiler.ir.Attributes;
+import dev.kiln.compiler.ir.Node;
+
+/**
+ * An element-wise activation that a fused op applies to its result: the ONNX op
+ * it stands for and that op's float attributes. Kept on fused nodes as the
+ * attributes {@code activation}, {@code activation_alpha} and {@code activation_beta}.
+ *
+ * @param opType "Relu", "HardSwish", "HardSigmoid", "LeakyRelu", "Sigmoid", "Tanh", "Gelu", "Clip"
+ * @param alpha HardSigmoid/LeakyRelu alpha, Clip's min
+ * @param beta HardSigmoid beta, Clip's max
+ */
+public record Activation(String opType, float alpha, float beta) {
+
+    /** Whether a node of this op (with constant Clip bounds) can become an activation. */
+    public static boolean isFusible(Node node) {
+        if (!node.domain().isEmpty()) {
+            return false;
+        }
+        return switch (node.opType()) {
+            case "Relu", "HardSwish", "HardSigmoid", "LeakyRelu", "Sigmoid", "Tanh" -> true;
+            case "Gelu" -> node.attributes().getString("approximate", "none").equals("none");
+            case "Clip" -> node.opset() >= 11
+                    && (node.input(1) == null || node.input(1).isConstant())
+                    && (node.input(2) == null || node.input(2).isConstant());
+            default -> false;
+        };
+    }
+
+    /** The activation a fusible node computes. */
+    public static Activation of(Node node) {
+        Attributes a = node.attributes();
+        return switch (node.opType()) {
+            case "HardSigmoid" -> new Activation("HardSigmoid", a.getFloat("alpha", 0.2f), a.getFloat("beta", 0.5f));
+            case "LeakyRelu" -> new Activation("LeakyRelu", a.getFloat("alpha", 0.01f), 0);
+            case "Clip" -> new Activation("Clip",
+                    node.input(1) == null ? Float.NEGATIVE_INFINITY : (float) node.input(1).constant().getDouble(0),
+                    node.input(2) == null ? Float.POSITIVE_INFINITY : (float) node.input(2).constant().getDouble(0));
+            default -> new Activation(node.opType(), 0, 0);
+        };
+    }
+
+    /** The activation stored on a fused node, or null if it has none. */
+    public static Activation read(Node node) {
+        String type = node.attributes().getString("activation", "");
+        return type.isEmpty() ? null : new Activation(type,
+                node.attributes().getFloat("activation_alpha", 0), node.attributes().getFloat("activation_beta", 0));
+    }
+
+    /** Stores this activation on a fused node's attributes. */
+    public void writeTo(Attributes attributes) {
+        attributes.set(Attribute.of("activation", opType));
+        attributes.set(Attribute.of("activation_alpha", alpha));
+        attributes.set(Attribute.of("activation_beta", beta));
+    }
+
+    @Override
+    public String toString() {
+        return switch (opType) {
+            case "HardSigmoid" -> "HardSigmoid(alpha=" + alpha + ", beta=" + beta + ")";
+            case "LeakyRelu" -> "LeakyRelu(alpha=" + alpha + ")";
+            case "Clip" -> "Clip(" + alpha + ", " + beta + ")";
+            default -> opType;
+        };
+    }
+}

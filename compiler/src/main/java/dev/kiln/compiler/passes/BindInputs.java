@@ -1,0 +1,149 @@
+package dev.kiln.compiler.passes;
+
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.InputBindings;
+import dev.kiln.compiler.ir.Graph;
+import dev.kiln.compiler.ir.Model;
+import dev.kiln.compiler.ir.Signature;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.ir.Value;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Gives every graph input a concrete type: from its declared signature, with
+ * symbolic dimensions filled from {@code --dim}, whole shapes from {@code --shape},
+ * and inputs bound with {@code --const} turned into constants. An input that
+ * stays unknown is an error that says which flag fixes it.
+ */
+public final class BindInputs {
+    private BindInputs() {
+    }
+
+    public static void apply(Model model, InputBindings bindings) {
+        Graph graph = model.graph();
+        Set<String> names = new HashSet<>();
+        for (Signature s : model.inputs()) {
+            names.add(s.name());
+        }
+        for (String n : bindings.shapes().keySet()) {
+            checkNamed(n, names, "--shape", model);
+        }
+        for (String n : bindings.constants().keySet()) {
+            checkNamed(n, names, "--const", model);
+        }
+        Set<String> usedSymbols = new HashSet<>();
+        List<Value> inputs = new ArrayList<>(graph.inputs());
+        for (int i = 0; i < inputs.size(); i++) {
+            Value v = inputs.get(i);
+            Signature sig = model.inputs().get(i);
+            Tensor constant = bindings.constants().get(sig.name());
+            if (constant != null) {
+                if (sig.type() != null && constant.elementType() != sig.type()) {
+                    throw new CompileException("--const " + sig.name() + " has element type "
+                            + constant.elementType().onnxName() + ", the model declares " + sig.type().onnxName());
+                }
+                v.setConstant(constant);
+                graph.removeInput(v);
+                continue;
+            }
+            v.setType(bind(sig, bindings, usedSymbols));
+        }
+        for (String symbol : bindings.dims().keySet()) {
+            if (!usedSymbols.contains(symbol)) {
+                throw new CompileException("--dim " + symbol + ": no input has a dimension named '" + symbol + "'"
+                        + symbolsHint(model));
+            }
+        }
+    }
+
+    private static TensorType bind(Signature sig, InputBindings bindings, Set<String> usedSymbols) {
+        if (sig.type() == null) {
+            throw new CompileException("input '" + sig.name() + "' has no declared element type");
+        }
+        if (!sig.type().isSupported()) {
+            throw new CompileException("input '" + sig.name() + "' has element type " + sig.type().onnxName()
+                    + ", which Kiln does not support");
+        }
+        long[] given = bindings.shapes().get(sig.name());
+        if (given != null) {
+            if (sig.dims() != null) {
+                if (sig.dims().size() != given.length) {
+                    throw new CompileException("--shape " + sig.name() + " gives " + given.length
+                            + " dimensions, the model declares " + sig.dims().size() + " (" + sig + ")");
+                }
+                for (int a = 0; a < given.length; a++) {
+                    Signature.Dim d = sig.dims().get(a);
+                    if (d.isKnown() && d.value() != given[a]) {
+                        throw new CompileException("--shape " + sig.name() + " sets axis " + a + " to " + given[a]
+                                + ", but the model fixes it at " + d.value() + " (" + sig + ")");
+                    }
+                    if (d.symbol() != null) {
+                        usedSymbols.add(d.symbol());
+                    }
+                }
+            }
+            return new TensorType(sig.type(), given);
+        }
+        if (sig.dims() == null) {
+            throw new CompileException("input '" + sig.name() + "' has no declared shape; pass --shape "
+                    + sig.name() + "=AxBxC...");
+        }
+        long[] dims = new long[sig.dims().size()];
+        for (int a = 0; a < dims.length; a++) {
+            Signature.Dim d = sig.dims().get(a);
+            if (d.isKnown()) {
+                dims[a] = d.value();
+            } else if (d.symbol() != null && bindings.dims().containsKey(d.symbol())) {
+                dims[a] = bindings.dims().get(d.symbol());
+                usedSymbols.add(d.symbol());
+                if (dims[a] < 0) {
+                    throw new CompileException("--dim " + d.symbol() + " must not be negative");
+                }
+            } else if (d.symbol() != null) {
+                throw new CompileException("input '" + sig.name() + "' (" + sig + ") has a symbolic size '" + d.symbol()
+                        + "' on axis " + a + "; pin it with --dim " + d.symbol() + "=N (or --shape " + sig.name()
+                        + "=" + example(sig, bindings) + ")");
+            } else {
+                throw new CompileException("input '" + sig.name() + "' (" + sig + ") has no size on axis " + a
+                        + "; pass --shape " + sig.name() + "=" + example(sig, bindings));
+            }
+        }
+        return new TensorType(sig.type(), dims);
+    }
+
+    private static String example(Signature sig, InputBindings bindings) {
+        List<String> parts = new ArrayList<>();
+        for (Signature.Dim d : sig.dims()) {
+            parts.add(d.isKnown() ? Long.toString(d.value())
+                    : d.symbol() != null && bindings.dims().containsKey(d.symbol())
+                    ? bindings.dims().get(d.symbol()).toString() : "N");
+        }
+        return String.join("x", parts);
+    }
+
+    private static void checkNamed(String name, Set<String> inputs, String flag, Model model) {
+        if (!inputs.contains(name)) {
+            throw new CompileException(flag + " " + name + ": the model has no input named '" + name + "' (inputs: "
+                    + String.join(", ", model.inputs().stream().map(Signature::name).toList()) + ")");
+        }
+    }
+
+    private static String symbolsHint(Model model) {
+        List<String> symbols = new ArrayList<>();
+        for (Signature s : model.inputs()) {
+            if (s.dims() != null) {
+                for (Signature.Dim d : s.dims()) {
+                    if (d.symbol() != null && !symbols.contains(d.symbol())) {
+                        symbols.add(d.symbol());
+                    }
+                }
+            }
+        }
+        return symbols.isEmpty() ? " (the inputs have no symbolic dimensions)"
+                : " (symbolic dimensions: " + String.join(", ", symbols) + ")";
+    }
+}

@@ -1,0 +1,101 @@
+package dev.kiln.compiler.passes;
+
+import dev.kiln.compiler.ir.Attributes;
+import dev.kiln.compiler.ir.Graph;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Value;
+import java.util.List;
+
+/**
+ * Recognises exact GELU as exporters spell it, {@code 0.5 * x * (1 + erf(x / sqrt 2))}
+ * (Div by sqrt 2 or Mul by 1/sqrt 2; the 0.5 applied last or to x first), and
+ * replaces it with one Gelu node.
+ */
+public final class FuseErfGelu implements Pass {
+    private static final double SQRT2 = Math.sqrt(2);
+
+    @Override
+    public String name() {
+        return "fuse-erf-gelu";
+    }
+
+    @Override
+    public String description() {
+        return "x/sqrt2 -> Erf -> +1 -> *x -> *0.5 becomes Gelu";
+    }
+
+    @Override
+    public int run(Graph graph) {
+        int count = 0;
+        while (fuseOne(graph)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static boolean fuseOne(Graph graph) {
+        Match m = new Match(graph);
+        for (Node erf : graph.nodes()) {
+            if (!erf.is("Erf")) {
+                continue;
+            }
+            Node scale = erf.input(0).producer();
+            Value x = scaledInput(scale);
+            if (x == null || !m.usedOnlyOnce(erf.input(0))) {
+                continue;
+            }
+            Node plusOne = m.onlyReader(erf.output(), "Add");
+            if (plusOne == null || !Match.isScalar(Match.other(plusOne, erf.output()), 1.0)) {
+                continue;
+            }
+            Node times = m.onlyReader(plusOne.output(), "Mul");
+            if (times == null) {
+                continue;
+            }
+            Value factor = Match.other(times, plusOne.output());
+            Node half;
+            List<Node> matched;
+            if (factor == x) {
+                // (x * (1 + erf)) * 0.5
+                half = m.onlyReader(times.output(), "Mul");
+                if (half == null || !Match.isScalar(Match.other(half, times.output()), 0.5)) {
+                    continue;
+                }
+                matched = List.of(scale, erf, plusOne, times, half);
+            } else {
+                // (x * 0.5) * (1 + erf)
+                Node xHalf = Match.producer(factor, "Mul");
+                if (xHalf == null || Match.other(xHalf, x) == null || !Match.isScalar(Match.other(xHalf, x), 0.5)
+                        || !m.usedOnlyOnce(factor)) {
+                    continue;
+                }
+                half = times;
+                matched = List.of(scale, erf, plusOne, xHalf, times);
+            }
+            Node gelu = new Node("Gelu", "", erf.name().isEmpty() ? "" : erf.name() + "_gelu", 20, new Attributes(),
+                    List.of(x), List.of(half.output()));
+            Match.replace(graph, matched, half, gelu);
+            return true;
+        }
+        return false;
+    }
+
+    /** For x / sqrt(2) or x * (1/sqrt 2), returns x; otherwise null. */
+    private static Value scaledInput(Node scale) {
+        if (scale == null) {
+            return null;
+        }
+        if (scale.is("Div") && Match.isScalar(scale.input(1), SQRT2)) {
+            return scale.input(0);
+        }
+        if (scale.is("Mul")) {
+            if (Match.isScalar(scale.input(1), 1 / SQRT2)) {
+                return scale.input(0);
+            }
+            if (Match.isScalar(scale.input(0), 1 / SQRT2)) {
+                return scale.input(1);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.kiln.compiler.passes;
+
+import dev.kiln.compiler.ir.Attribute;
+import dev.kiln.compiler.ir.Attributes;
+import dev.kiln.compiler.ir.Graph;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.ir.Value;
+import dev.kiln.compiler.ops.Reduce;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Recognises layer normalisation spelled out in primitive ops, as opset-13
+ * exports do: {@code d = x - mean(x); y = d / sqrt(mean(d^2) + eps) * gamma + beta}
+ * over the trailing axes, and replaces it with one LayerNormalization.
+ */
+public final class FuseLayerNorm implements Pass {
+    @Override
+    public String name() {
+        return "fuse-layernorm";
+    }
+
+    @Override
+    public String description() {
+        return "ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div(/Mul/Add) becomes LayerNormalization";
+    }
+
+    @Override
+    public int run(Graph graph) {
+        int count = 0;
+        while (fuseOne(graph)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static boolean fuseOne(Graph graph) {
+        Match m = new Match(graph);
+        for (Node mean : graph.nodes()) {
+            if (!mean.is("ReduceMean")) {
+                continue;
+            }
+            Value x = mean.input(0);
+            int axis = trailingAxis(mean);
+            if (axis < 0 || !m.usedOnlyOnce(mean.output())) {
+                continue;
+            }
+            Node sub = m.onlyReader(mean.output(), "Sub");
+            if (sub == null || sub.input(0) != x || sub.input(1) != mean.output()) {
+                continue;
+            }
+            Value d = sub.output();
+            List<Node> readers = m.readers(d);
+            if (readers.size() != 2 || graph.isOutput(d)) {
+                continue;
+            }
+            Node square = readers.stream().filter(n -> isSquare(n, d)).findFirst().orElse(null);
+            Node div = readers.stream().filter(n -> n.is("Div") && n.input(0) == d).findFirst().orElse(null);
+            if (square == null || div == null) {
+                continue;
+            }
+            Node variance = m.onlyReader(square.output(), "ReduceMean");
+            if (variance == null || trailingAxis(variance) != axis) {
+                continue;
+            }
+            Node addEps = m.onlyReader(variance.output(), "Add");
+            Double eps = addEps == null ? null : Match.scalar(Match.other(addEps, variance.output()));
+            if (eps == null) {
+                continue;
+            }
+            Node sqrt = m.onlyReader(addEps.output(), "Sqrt");
+            if (sqrt == null || div.input(1) != sqrt.output() || !m.usedOnlyOnce(sqrt.output())) {
+                continue;
+            }
+            List<Node> matched = new ArrayList<>(List.of(mean, sub, square, variance, addEps, sqrt, div));
+            TensorType xType = x.type();
+            long[] normalized = Arrays.copyOfRange(xType.dims(), axis, xType.rank());
+            Node last = div;
+            Value gamma = affineOperand(m, last, "Mul", normalized);
+            if (gamma != null) {
+                last = m.readers(last.output()).get(0);
+                matched.add(last);
+            }
+            Value beta = affineOperand(m, last, "Add", normalized);
+            if (beta != null) {
+                last = m.readers(last.output()).get(0);
+                matched.add(last);
+            }
+            if (gamma == null) {
+                gamma = Value.constant(div.output().name() + "_ones", filled(xType, normalized, 1f));
+            }
+            Attributes attrs = new Attributes();
+            attrs.set(Attribute.of("axis", (long) axis));
+            attrs.set(Attribute.of("epsilon", (float) (double) eps));
+            List<Value> inputs = beta == null ? List.of(x, gamma) : List.of(x, gamma, beta);
+            Node ln = new Node("LayerNormalization", "", mean.name(), 17, attrs, inputs, List.of(last.output()));
+            Match.replace(graph, matched, last, ln);
+            return true;
+        }
+        return false;
+    }
+
+    /** The first reduced axis if a ReduceMean reduces exactly the trailing axes and keeps dims; else -1. */
+    private static int trailingAxis(Node reduce) {
+        if (reduce.input(0).type() == null || reduce.attributes().getInt("keepdims", 1) == 0) {
+            return -1;
+        }
+        Reduce.Params p = Reduce.params(reduce, 18);
+        boolean[] r = p.reduced();
+        int first = r.length;
+        while (first > 0 && r[first - 1]) {
+            first--;
+        }
+        for (int i = 0; i < first; i++) {
+            if (r[i]) {
+                return -1;
+            }
+        }
+        return first < r.length && !p.identity() ? first : -1;
+    }
+
+    private static boolean isSquare(Node n, Value d) {
+        return (n.is("Pow") && n.input(0) == d && Match.isScalar(n.input(1), 2.0))
+                || (n.is("Mul") && n.input(0) == d && n.input(1) == d);
+    }
+
+    /** If the only reader of {@code prev}'s output is {@code op} with a constant of the normalised shape, that constant. */
+    private static Value affineOperand(Match m, Node prev, String op, long[] normalized) {
+        Node next = m.onlyReader(prev.output(), op);
+        if (next == null) {
+            return null;
+        }
+        Value other = Match.other(next, prev.output());
+        if (other == null || !other.isConstant() || !Arrays.equals(squeezeLeading(other.type().dims()), squeezeLeading(normalized))) {
+            return null;
+        }
+        return Arrays.equals(other.type().dims(), normalized) ? other
+                : Value.constant(other.name(), other.constant().reshaped(normalized));
+    }
+
+    private static long[] squeezeLeading(long[] dims) {
+        int i = 0;
+        while (i < dims.length && dims[i] == 1) {
+            i++;
+        }
+        return Arrays.copyOfRange(dims, i, dims.length);
+    }
+
+    private static Tensor filled(TensorType x, long[] dims, float value) {
+        Tensor t = Tensor.zeros(x.withDims(dims));
+        double[] v = new double[t.size()];
+        Arrays.fill(v, value);
+        return Tensor.fromDoubles(t.type(), v);
+    }
+}
