@@ -1,0 +1,207 @@
+package dev.kiln.codegen.conformance;
+
+import dev.kiln.codegen.GenerateOptions;
+import dev.kiln.codegen.GeneratedModel;
+import dev.kiln.codegen.Generator;
+import dev.kiln.codegen.LoadedModel;
+import dev.kiln.codegen.Target;
+import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.InputBindings;
+import dev.kiln.compiler.ir.Graph;
+import dev.kiln.compiler.ir.Model;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.ir.Value;
+import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.onnx.TensorProtos;
+import dev.kiln.compiler.ops.OpDef;
+import dev.kiln.compiler.ops.OpRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Runs ONNX backend node tests ({@code <test>/model.onnx} with
+ * {@code test_data_set_0/input_N.pb} and {@code output_N.pb}) through the real
+ * path: passes, back end, in-process javac, the generated class. Inputs that
+ * decide shapes are bound as compile-time constants from the test data, the
+ * others get their shapes from it, as a user would pass them.
+ */
+public final class ConformanceRunner {
+    private final Target target;
+    private final Map<String, String> opOfTest;
+
+    /**
+     * @param opOfTest the operator each test is for (from INDEX.tsv); tests not listed use their first node's op
+     */
+    public ConformanceRunner(Target target, Map<String, String> opOfTest) {
+        this.target = target;
+        this.opOfTest = opOfTest;
+    }
+
+    /** A runner for a suite folder, reading its INDEX.tsv if there is one. */
+    public static ConformanceRunner forSuite(Path suite, Target target) {
+        return new ConformanceRunner(target, readIndex(suite.resolve("INDEX.tsv")));
+    }
+
+    /** Every test folder (one holding a model.onnx) under {@code suite}, sorted by name. */
+    public static List<Path> tests(Path suite) {
+        try (Stream<Path> s = Files.list(suite)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + suite + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs one test. Never throws for a failing model: a failure is a result. */
+    public TestResult run(Path testDir) {
+        String name = testDir.getFileName().toString();
+        String skip = Skips.reason(name);
+        String op = opOfTest.get(name);
+        if (skip != null) {
+            return new TestResult(name, op == null ? "?" : op, TestResult.Status.SKIPPED, skip);
+        }
+        try {
+            Model model = OnnxImporter.read(testDir.resolve("model.onnx"));
+            if (op == null) {
+                op = model.graph().nodes().isEmpty() ? "?" : model.graph().nodes().get(0).opType();
+            }
+            Path data = testDir.resolve("test_data_set_0");
+            List<Tensor> inputs = readAll(data, "input_");
+            List<Tensor> expected = readAll(data, "output_");
+            String failure = check(model, inputs, expected);
+            return new TestResult(name, op, failure == null ? TestResult.Status.PASSED : TestResult.Status.FAILED,
+                    failure == null ? "" : failure);
+        } catch (CompileException | IllegalArgumentException | IllegalStateException | UncheckedIOException
+                 | ArithmeticException | IndexOutOfBoundsException | ClassCastException | NullPointerException e) {
+            return new TestResult(name, op == null ? "?" : op, TestResult.Status.FAILED, oneLine(e));
+        }
+    }
+
+    private String check(Model model, List<Tensor> inputs, List<Tensor> expected) {
+        Graph graph = model.graph();
+        if (inputs.size() > graph.inputs().size()) {
+            return "the test has " + inputs.size() + " inputs, the model " + graph.inputs().size();
+        }
+        Set<Value> shapeDeciding = shapeDecidingInputs(graph);
+        InputBindings bindings = new InputBindings();
+        List<Object> runtimeInputs = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            Value v = graph.inputs().get(i);
+            Tensor t = inputs.get(i);
+            if (shapeDeciding.contains(v)) {
+                bindings.constant(v.name(), t);
+            } else {
+                bindings.shape(v.name(), t.type().dims());
+                runtimeInputs.add(t.data());
+            }
+        }
+        Compilation c = Compilation.of(model, bindings, Set.of(), (p, g) -> { });
+        GeneratedModel generated = Generator.generate(c, GenerateOptions.defaults("conformance_test").withTarget(target));
+        LoadedModel loaded = LoadedModel.of(generated);
+        Object[] actual = loaded.run(runtimeInputs.toArray());
+        if (actual.length != expected.size()) {
+            return actual.length + " outputs, expected " + expected.size();
+        }
+        for (int i = 0; i < actual.length; i++) {
+            TensorType type = c.model().graph().outputs().get(i).type();
+            Tensor got = new Tensor(type, actual[i]);
+            String mismatch = TensorComparison.mismatch(expected.get(i), got, TensorComparison.RTOL, TensorComparison.ATOL);
+            if (mismatch != null) {
+                return "output " + i + " ('" + model.outputs().get(i).name() + "'): " + mismatch;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The graph inputs whose values decide shapes: those from which a path of nodes leads
+     * to an input that its op reads at compile time (a Reshape's shape, Slice's starts...).
+     */
+    static Set<Value> shapeDeciding(Graph graph) {
+        OpRegistry registry = OpRegistry.standard();
+        Deque<Value> work = new ArrayDeque<>();
+        for (Node n : graph.nodes()) {
+            OpDef op = registry.find(n);
+            if (op == null) {
+                continue;
+            }
+            for (int i = 0; i < n.inputCount(); i++) {
+                if (n.input(i) != null && op.isStaticInput(n, i)) {
+                    work.add(n.input(i));
+                }
+            }
+        }
+        Set<Value> seen = new HashSet<>();
+        Set<Value> inputs = new LinkedHashSet<>();
+        Set<Value> graphInputs = new HashSet<>(graph.inputs());
+        while (!work.isEmpty()) {
+            Value v = work.poll();
+            if (!seen.add(v)) {
+                continue;
+            }
+            if (graphInputs.contains(v)) {
+                inputs.add(v);
+            } else if (v.producer() != null) {
+                for (Value in : v.producer().inputs()) {
+                    if (in != null) {
+                        work.add(in);
+                    }
+                }
+            }
+        }
+        return inputs;
+    }
+
+    private static Set<Value> shapeDecidingInputs(Graph graph) {
+        return shapeDeciding(graph);
+    }
+
+    private static List<Tensor> readAll(Path dir, String prefix) {
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; Files.exists(dir.resolve(prefix + i + ".pb")); i++) {
+            out.add(TensorProtos.read(dir.resolve(prefix + i + ".pb")));
+        }
+        return out;
+    }
+
+    private static Map<String, String> readIndex(Path index) {
+        Map<String, String> ops = new HashMap<>();
+        if (!Files.exists(index)) {
+            return ops;
+        }
+        try {
+            for (String line : Files.readAllLines(index)) {
+                String[] f = line.split("\t");
+                if (f.length >= 2 && !f[0].equals("test_name")) {
+                    ops.put(f[0], f[1]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ops;
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (!(e instanceof CompileException)) {
+            m = e.getClass().getSimpleName() + ": " + m;
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl) + " ...";
+    }
+}

@@ -1,0 +1,30 @@
+package dev.kiln.codegen.java;
+
+import dev.kiln.codegen.java.kernels.ConvKernel;
+import dev.kiln.codegen.java.kernels.ConvTransposeKernel;
+import dev.kiln.codegen.java.kernels.GemmKernel;
+import dev.kiln.codegen.java.kernels.GlobalPoolKernel;
+import dev.kiln.codegen.java.kernels.MatMulKernel;
+import dev.kiln.codegen.java.kernels.NormalizationKernel;
+import dev.kiln.codegen.java.kernels.SoftmaxKernel;
+import dev.kiln.compiler.ir.Node;
+
+/** Kernels of convolution, matrix products, normalisation, softmax and pooling. */
+final class NeuralKernels {
+    private NeuralKernels() {
+    }
+
+    static void register(JavaKernels k) {
+        k.add("", "Conv", new ConvKernel());
+        k.add(Node.KILN_DOMAIN, "FusedConv", new ConvKernel());
+        k.add("", "ConvTranspose", new ConvTransposeKernel());
+        k.add("", "MatMul", new MatMulKernel());
+        k.add("", "Gemm", new GemmKernel());
+        k.add("", "Softmax", new SoftmaxKernel());
+        k.add("", "GlobalAveragePool", new GlobalPoolKernel());
+        for (String op : new String[] {"BatchNormalization", "InstanceNormalization", "LayerNormalization",
+            "GroupNormalization"}) {
+            k.add("", op, new NormalizationKernel());
+        }
+    }
+}

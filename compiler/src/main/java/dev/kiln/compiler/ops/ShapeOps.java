@@ -1,0 +1,23 @@
+package dev.kiln.compiler.ops;
+
+/** Data movement and shape computation: views, Transpose, Concat, Slice, Gather, Shape, constants. */
+final class ShapeOps {
+    private ShapeOps() {
+    }
+
+    static void register(OpRegistry r) {
+        r.add(new ViewOp.Reshape());
+        r.add(new ViewOp.Flatten());
+        r.add(new ViewOp.Squeeze());
+        r.add(new ViewOp.Unsqueeze());
+        r.add(new ViewOp.Identity());
+        r.add(new Transpose());
+        r.add(new Concat());
+        r.add(new Slice());
+        r.add(new Gather());
+        r.add(new Shape());
+        r.add(new Size());
+        r.add(new Constant());
+        r.add(new ConstantOfShape());
+    }
+}
