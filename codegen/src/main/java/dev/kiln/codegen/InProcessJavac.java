@@ -30,6 +30,10 @@ public final class InProcessJavac {
     private InProcessJavac() {
     }
 
+    /** Compiled classes: their bytes by binary name, and a loader that defines them. */
+    public record Classes(Map<String, byte[]> bytes, ClassLoader loader) {
+    }
+
     /**
      * Compiles {@code sources} (path -> text) for Java 8 and returns a class loader that
      * defines the compiled classes, with kiln-runtime-min from {@code parent}.
@@ -38,6 +42,11 @@ public final class InProcessJavac {
      *     which is a Kiln bug
      */
     public static ClassLoader compile(Map<String, String> sources, ClassLoader parent) {
+        return compileClasses(sources, parent).loader();
+    }
+
+    /** Like {@link #compile}, also returning the class files. */
+    public static Classes compileClasses(Map<String, String> sources, ClassLoader parent) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no Java compiler in this runtime: run Kiln on a JDK, not a JRE");
@@ -82,7 +91,7 @@ public final class InProcessJavac {
         }
         Map<String, byte[]> bytes = new HashMap<>();
         classes.forEach((k, v) -> bytes.put(k, v.toByteArray()));
-        return new ClassLoader(parent) {
+        return new Classes(Map.copyOf(bytes), new ClassLoader(parent) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
                 byte[] b = bytes.get(name);
@@ -91,7 +100,7 @@ public final class InProcessJavac {
                 }
                 return defineClass(name, b, 0, b.length);
             }
-        };
+        });
     }
 
     /** Where kiln-runtime-min's classes are (a jar or a directory). */

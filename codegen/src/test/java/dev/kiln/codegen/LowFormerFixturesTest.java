@@ -1,0 +1,73 @@
+package dev.kiln.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.compiler.InputBindings;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The committed LowFormer exports, compiled with the java back end and run as
+ * generated code, against PyTorch's saved logits and against ONNX Runtime.
+ */
+class LowFormerFixturesTest {
+    private static final double TOLERANCE = 1e-4;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lowformer_tiny_op13", "lowformer_tiny_op17_176"})
+    void fixedShapeExportsMatchPyTorchAndOnnxRuntime(String stem) {
+        GeneratedModel g = Fixtures.generate(Fixtures.model(stem), new InputBindings());
+        float[] input = Fixtures.input(stem);
+        float[] kiln = (float[]) LoadedModel.of(g).run(input)[0];
+        float[] torch = Fixtures.pytorchOutput(stem);
+        long side = (long) Math.sqrt(input.length / 3.0);
+        float[] ort = Fixtures.onnxRuntime(Fixtures.model(stem), input, new long[] {1, 3, side, side});
+        assertTrue(Fixtures.relativeError(kiln, torch) <= TOLERANCE, "vs PyTorch: " + Fixtures.relativeError(kiln, torch));
+        assertTrue(Fixtures.relativeError(kiln, ort) <= TOLERANCE, "vs ONNX Runtime: " + Fixtures.relativeError(kiln, ort));
+    }
+
+    @Test
+    void dynamicBatchExportCompilesForBatchOneAndTwo() {
+        String stem = "lowformer_tiny_op13_dynbatch";
+        float[] input2 = Fixtures.input(stem);
+        float[] torch2 = Fixtures.pytorchOutput(stem);
+        GeneratedModel two = Fixtures.generate(Fixtures.model(stem), new InputBindings().dim("batch", 2));
+        float[] kiln2 = (float[]) LoadedModel.of(two).run(input2)[0];
+        assertTrue(Fixtures.relativeError(kiln2, torch2) <= TOLERANCE, "batch 2 vs PyTorch");
+
+        float[] input1 = Arrays.copyOf(input2, input2.length / 2);
+        GeneratedModel one = Fixtures.generate(Fixtures.model(stem), new InputBindings().dim("batch", 1));
+        float[] kiln1 = (float[]) LoadedModel.of(one).run(input1)[0];
+        float[] ort1 = Fixtures.onnxRuntime(Fixtures.model(stem), input1, new long[] {1, 3, 224, 224});
+        assertTrue(Fixtures.relativeError(kiln1, ort1) <= TOLERANCE, "batch 1 vs ONNX Runtime");
+        assertEquals(1000, kiln1.length);
+    }
+
+    @Test
+    void exporterPatternsAreCanonicalisedAndFused() {
+        GeneratedModel g = Fixtures.generate(Fixtures.model("lowformer_tiny_op13"), new InputBindings());
+        Map<String, Integer> ops = g.compilation().model().graph().opHistogram();
+        for (String gone : new String[] {"HardSigmoid", "Erf", "ReduceMean", "InstanceNormalization", "Shape",
+            "Constant", "Pow", "Sqrt"}) {
+            assertFalse(ops.containsKey(gone), gone + " should be gone: " + ops);
+        }
+        assertEquals(4, ops.get("GroupNormalization"));
+        assertEquals(1, ops.get("LayerNormalization"));
+        assertTrue(ops.get("dev.kiln.FusedConv") >= 15, ops.toString());
+    }
+
+    @Test
+    void identicalNodesShareOneKernel() {
+        GeneratedModel g = Fixtures.generate(Fixtures.model("lowformer_tiny_op13"), new InputBindings());
+        assertTrue(g.stats().kernelMethods() < g.stats().steps(), g.stats().toString());
+        // The batch-2 input of the dynbatch fixture starts with the op13 input: same logits for image 0.
+        float[] a = (float[]) LoadedModel.of(g).run(Fixtures.input("lowformer_tiny_op13"))[0];
+        assertArrayEquals(Fixtures.pytorchOutput("lowformer_tiny_op13"), a, 1e-4f);
+    }
+}
