@@ -50,6 +50,21 @@ class LowFormerFixturesTest {
     }
 
     @Test
+    void dynamicBatchExportCompilesForBatchEight() {
+        String stem = "lowformer_tiny_op13_dynbatch";
+        float[] two = Fixtures.input(stem);
+        float[] input8 = new float[two.length * 4];
+        for (int i = 0; i < input8.length; i++) {
+            input8[i] = two[i % two.length] * (1 + i / two.length); // eight different images
+        }
+        GeneratedModel eight = Fixtures.generate(Fixtures.model(stem), new InputBindings().dim("batch", 8));
+        float[] kiln = (float[]) LoadedModel.of(eight).run(input8)[0];
+        float[] ort = Fixtures.onnxRuntime(Fixtures.model(stem), input8, new long[] {8, 3, 224, 224});
+        assertEquals(8000, kiln.length);
+        assertTrue(Fixtures.relativeError(kiln, ort) <= TOLERANCE, "batch 8 vs ONNX Runtime");
+    }
+
+    @Test
     void exporterPatternsAreCanonicalisedAndFused() {
         GeneratedModel g = Fixtures.generate(Fixtures.model("lowformer_tiny_op13"), new InputBindings());
         Map<String, Integer> ops = g.compilation().model().graph().opHistogram();
