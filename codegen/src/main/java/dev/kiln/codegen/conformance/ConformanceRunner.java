@@ -66,6 +66,11 @@ public final class ConformanceRunner {
         }
     }
 
+    /** The operator test {@code testDir} is for, from INDEX.tsv; "?" when the index does not list it. */
+    public String operatorOf(Path testDir) {
+        return opOfTest.getOrDefault(testDir.getFileName().toString(), "?");
+    }
+
     /** Runs one test. Never throws for a failing model: a failure is a result. */
     public TestResult run(Path testDir) {
         String name = testDir.getFileName().toString();

@@ -1,0 +1,54 @@
+package dev.kiln.codegen.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.kiln.codegen.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The ONNX backend node tests copied into {@code conformance/onnx-node-tests}, each run
+ * through the real path (passes, back end, javac, the generated class) and compared with
+ * the test's own expected outputs. A test may be skipped only by the documented
+ * {@link Skips} list; everything else must pass.
+ *
+ * <p>{@code -Dkiln.conformance.ops=Pad,Split} runs only the tests of those operators.
+ */
+class ConformanceSuiteTest {
+    static final Path SUITE = Paths.get("..", "conformance", "onnx-node-tests");
+
+    @TestFactory
+    Stream<DynamicTest> nodeTests() {
+        assertTrue(Files.isDirectory(SUITE), "the copied suite is missing: " + SUITE.toAbsolutePath());
+        ConformanceRunner runner = ConformanceRunner.forSuite(SUITE, Target.JAVA);
+        Set<String> only = selectedOps();
+        List<Path> tests = ConformanceRunner.tests(SUITE);
+        assertNotEquals(0, tests.size(), "no node tests under " + SUITE);
+        return tests.stream()
+                .filter(dir -> only.isEmpty() || only.contains(runner.operatorOf(dir)))
+                .map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+                    TestResult r = runner.run(dir);
+                    switch (r.status()) {
+                        case PASSED -> { }
+                        case SKIPPED -> assertEquals(Skips.reason(r.test()), r.detail(), "skipped outside the documented list");
+                        case FAILED -> fail(r.op() + ": " + r.detail());
+                    }
+                }));
+    }
+
+    private static Set<String> selectedOps() {
+        String ops = System.getProperty("kiln.conformance.ops", "").trim();
+        return ops.isEmpty() ? Set.of() : Arrays.stream(ops.split(",")).map(String::trim).collect(Collectors.toSet());
+    }
+}
