@@ -1,0 +1,188 @@
+package dev.kiln.maven;
+
+import dev.kiln.codegen.GeneratedModel;
+import dev.kiln.codegen.Generator;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.InputBindings;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.maven.model.Resource;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Compiles ONNX models to Java source: the class goes to {@code outputDirectory} (a
+ * compile source root), its weight file to {@code resourceDirectory} (a resource
+ * directory), so the weights land on the classpath beside the class, where
+ * {@code load()} looks for them. Unchanged models are not compiled again.
+ */
+@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
+public class GenerateMojo extends AbstractMojo {
+    /** The .onnx file of a single model, relative to the project directory. */
+    @Parameter
+    private String model;
+
+    /** The generated class's package; also the default for {@code <models>} entries. */
+    @Parameter
+    private String packageName;
+
+    /** The generated class's simple name; default: the model file's name in UpperCamelCase. */
+    @Parameter
+    private String className;
+
+    /** Input shapes, {@code INPUT=1x3x224x224}. */
+    @Parameter
+    private List<String> shapes;
+
+    /** Values of symbolic dimensions, {@code SYMBOL=1}. */
+    @Parameter
+    private List<String> dims;
+
+    /** Inputs that become constants, {@code INPUT=path/to/tensor.pb}. */
+    @Parameter
+    private List<String> constants;
+
+    /** Copy the runtime classes into the package, so the output needs only a JDK; also the entries' default. */
+    @Parameter
+    private Boolean standalone;
+
+    /** The back end ({@code java}); also the entries' default. */
+    @Parameter
+    private String target;
+
+    /** Several models, each with the settings above. */
+    @Parameter
+    private List<ModelEntry> models;
+
+    /** Where the generated sources go; added as a compile source root. */
+    @Parameter(defaultValue = "${project.build.directory}/generated-sources/kiln", required = true)
+    private File outputDirectory;
+
+    /** Where the weight files go; added as a resource directory. */
+    @Parameter(defaultValue = "${project.build.directory}/generated-resources/kiln", required = true)
+    private File resourceDirectory;
+
+    /** Do nothing. */
+    @Parameter(property = "kiln.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+    private MojoExecution execution;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Kiln: skipping (kiln.skip)");
+            return;
+        }
+        Path sourceDir = outputDirectory.toPath();
+        Path resourceDir = resourceDirectory.toPath();
+        Map<String, ModelJob> jobs = jobs();
+        // Each execution keeps its own records, so two executions never remove each other's output.
+        Stamps stamps = new Stamps(Path.of(project.getBuild().getDirectory(), "kiln-stamps", execution.getExecutionId()));
+        try {
+            for (String removed : stamps.removeAllBut(jobs.keySet())) {
+                getLog().info("Kiln: removed " + removed + ", no longer configured");
+            }
+            for (Map.Entry<String, ModelJob> e : jobs.entrySet()) {
+                generate(e.getKey(), e.getValue(), stamps, sourceDir, resourceDir);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new MojoExecutionException("Kiln: " + e.getMessage(), e);
+        }
+        project.addCompileSourceRoot(sourceDir.toString());
+        addResourceDirectory(resourceDir);
+    }
+
+    /** The configured models by qualified class name, checked. */
+    private Map<String, ModelJob> jobs() throws MojoFailureException {
+        ModelEntry top = new ModelEntry(model, packageName, className, target, standalone, shapes, dims, constants);
+        List<ModelEntry> entries = new ArrayList<>();
+        if (model != null) {
+            entries.add(top);
+        }
+        if (models != null) {
+            entries.addAll(models);
+        }
+        if (entries.isEmpty()) {
+            throw new MojoFailureException("Kiln: no model configured: set <model> or <models>");
+        }
+        Map<String, ModelJob> jobs = new LinkedHashMap<>();
+        Path baseDir = project.getBasedir().toPath();
+        for (ModelEntry entry : entries) {
+            ModelJob job = ModelJob.of(entry, baseDir, top);
+            String name = qualifiedName(job);
+            ModelJob other = jobs.put(name, job);
+            if (other != null) {
+                throw new MojoFailureException("Kiln: " + other.model() + " and " + job.model()
+                        + " would both generate " + name + "; give one a different <className> or <packageName>");
+            }
+        }
+        return jobs;
+    }
+
+    private void generate(String name, ModelJob job, Stamps stamps, Path sourceDir, Path resourceDir)
+            throws IOException, MojoFailureException, MojoExecutionException {
+        String stamp = job.stamp(sourceDir, resourceDir);
+        if (stamps.upToDate(name, stamp)) {
+            getLog().info("Kiln: " + name + " is up to date");
+            return;
+        }
+        List<Path> previous = stamps.files(name);
+        stamps.forget(name);
+        GeneratedModel generated;
+        try {
+            InputBindings bindings = job.bindings();
+            Compilation compilation = Compilation.of(job.model(), bindings);
+            generated = Generator.generate(compilation, job.options().withCompileFlags(bindings.describe()));
+        } catch (CompileException e) {
+            throw new MojoFailureException("Kiln: " + e.inFile(job.model().toString()).getMessage());
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("Kiln: internal error compiling " + job.model() + ": " + e, e);
+        }
+        List<Path> written = generated.writeTo(sourceDir, resourceDir);
+        // Files of the previous output that this one does not have (standalone switched off, say).
+        previous.removeAll(written);
+        for (Path stale : previous) {
+            Files.deleteIfExists(stale);
+        }
+        stamps.write(name, stamp, written);
+        getLog().info("Kiln: generated " + name + " from " + project.getBasedir().toPath().relativize(job.model())
+                + " (" + generated.sources().size() + " source file(s), " + generated.weightBytes() + " bytes of weights)");
+    }
+
+    private static String qualifiedName(ModelJob job) {
+        String p = job.options().packageName();
+        return p.isEmpty() ? job.options().className() : p + "." + job.options().className();
+    }
+
+    private void addResourceDirectory(Path dir) {
+        String path = dir.toString();
+        for (Resource r : project.getResources()) {
+            if (path.equals(r.getDirectory())) {
+                return;
+            }
+        }
+        Resource resource = new Resource();
+        resource.setDirectory(path);
+        project.addResource(resource);
+    }
+}
