@@ -8,7 +8,6 @@ import dev.kiln.compiler.InputBindings;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,8 +92,8 @@ public class GenerateMojo extends AbstractMojo {
             getLog().info("Kiln: skipping (kiln.skip)");
             return;
         }
-        Path sourceDir = outputDirectory.toPath();
-        Path resourceDir = resourceDirectory.toPath();
+        Path sourceDir = outputDirectory.toPath().toAbsolutePath().normalize();
+        Path resourceDir = resourceDirectory.toPath().toAbsolutePath().normalize();
         Map<String, ModelJob> jobs = jobs();
         // Each execution keeps its own records, so two executions never remove each other's output.
         Stamps stamps = new Stamps(Path.of(project.getBuild().getDirectory(), "kiln-stamps", execution.getExecutionId()));
@@ -154,17 +153,21 @@ public class GenerateMojo extends AbstractMojo {
             Compilation compilation = Compilation.of(job.model(), bindings);
             generated = Generator.generate(compilation, job.options().withCompileFlags(bindings.describe()));
         } catch (CompileException e) {
-            throw new MojoFailureException("Kiln: " + e.inFile(job.model().toString()).getMessage());
+            // The compiler names the file by its base name; in a build the whole path says more.
+            String message = e.getMessage();
+            String shortName = job.model().getFileName() + ": ";
+            if (message.startsWith(shortName)) {
+                message = message.substring(shortName.length());
+            }
+            throw new MojoFailureException("Kiln: " + job.model() + ": " + message);
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Kiln: internal error compiling " + job.model() + ": " + e, e);
         }
         List<Path> written = generated.writeTo(sourceDir, resourceDir);
+        stamps.write(name, stamp, written);
         // Files of the previous output that this one does not have (standalone switched off, say).
         previous.removeAll(written);
-        for (Path stale : previous) {
-            Files.deleteIfExists(stale);
-        }
-        stamps.write(name, stamp, written);
+        stamps.deleteUnlisted(previous);
         getLog().info("Kiln: generated " + name + " from " + project.getBasedir().toPath().relativize(job.model())
                 + " (" + generated.sources().size() + " source file(s), " + generated.weightBytes() + " bytes of weights)");
     }

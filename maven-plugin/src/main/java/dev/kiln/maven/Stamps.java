@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -78,23 +79,47 @@ final class Stamps {
      */
     List<String> removeAllBut(Set<String> keep) throws IOException {
         List<String> removed = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        for (String className : recorded()) {
+            if (!keep.contains(className)) {
+                files.addAll(files(className));
+                forget(className);
+                removed.add(className);
+            }
+        }
+        deleteUnlisted(files);
+        return removed;
+    }
+
+    /**
+     * Deletes those of {@code files} that no record lists: standalone models of one
+     * package share the runtime copies, which stay while any of them needs them.
+     */
+    void deleteUnlisted(List<Path> files) throws IOException {
+        Set<Path> listed = new HashSet<>();
+        for (String className : recorded()) {
+            listed.addAll(files(className));
+        }
+        for (Path f : files) {
+            if (!listed.contains(f)) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private List<String> recorded() throws IOException {
+        List<String> classes = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return removed;
+            return classes;
         }
         try (DirectoryStream<Path> records = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path record : records) {
                 String name = record.getFileName().toString();
-                String className = name.substring(0, name.length() - SUFFIX.length());
-                if (!keep.contains(className)) {
-                    for (Path f : files(className)) {
-                        Files.deleteIfExists(f);
-                    }
-                    Files.delete(record);
-                    removed.add(className);
-                }
+                classes.add(name.substring(0, name.length() - SUFFIX.length()));
             }
         }
-        return removed;
+        classes.sort(null);
+        return classes;
     }
 
     private Path record(String className) {
