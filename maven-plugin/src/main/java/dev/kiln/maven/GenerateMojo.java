@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,7 @@ public class GenerateMojo extends AbstractMojo {
         } catch (IOException | UncheckedIOException e) {
             throw new MojoExecutionException("Kiln: " + e.getMessage(), e);
         }
+        warnIfRuntimeMissing(jobs.values());
         project.addCompileSourceRoot(sourceDir.toString());
         addResourceDirectory(resourceDir);
     }
@@ -145,8 +147,9 @@ public class GenerateMojo extends AbstractMojo {
             getLog().info("Kiln: " + name + " is up to date");
             return;
         }
+        // The old record stays until the new output is written: if compiling fails, its stamp
+        // still differs next time, and removing the model from the POM still deletes its files.
         List<Path> previous = stamps.files(name);
-        stamps.forget(name);
         GeneratedModel generated;
         try {
             InputBindings bindings = job.bindings();
@@ -168,8 +171,25 @@ public class GenerateMojo extends AbstractMojo {
         // Files of the previous output that this one does not have (standalone switched off, say).
         previous.removeAll(written);
         stamps.deleteUnlisted(previous);
-        getLog().info("Kiln: generated " + name + " from " + project.getBasedir().toPath().relativize(job.model())
-                + " (" + generated.sources().size() + " source file(s), " + generated.weightBytes() + " bytes of weights)");
+        getLog().info("Kiln: generated " + name + " from " + display(job.model()) + " ("
+                + generated.sources().size() + " source file(s), " + generated.weightBytes() + " bytes of weights)");
+    }
+
+    /** Saves a puzzling "package dev.kiln.runtime does not exist" from the compiler. */
+    private void warnIfRuntimeMissing(Collection<ModelJob> jobs) {
+        boolean needed = jobs.stream().anyMatch(j -> !j.options().standalone());
+        boolean declared = project.getDependencies().stream()
+                .anyMatch(d -> "dev.kiln".equals(d.getGroupId()) && "kiln-runtime-min".equals(d.getArtifactId()));
+        if (needed && !declared) {
+            getLog().warn("Kiln: the generated classes need the dependency dev.kiln:kiln-runtime-min"
+                    + " (or <standalone>true</standalone>, which copies the runtime classes into the package)");
+        }
+    }
+
+    /** A path relative to the project if it is inside it, else absolute. */
+    private String display(Path file) {
+        Path base = project.getBasedir().toPath().toAbsolutePath().normalize();
+        return file.startsWith(base) ? base.relativize(file).toString() : file.toString();
     }
 
     private static String qualifiedName(ModelJob job) {

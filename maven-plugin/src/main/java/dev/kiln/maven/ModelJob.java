@@ -89,8 +89,8 @@ record ModelJob(Path model, GenerateOptions options, Map<String, long[]> shapes,
         return b;
     }
 
-    /** The bindings as command-line flags, for the generated header and fingerprint. */
-    String compileFlags() {
+    /** The bindings as command-line flags, for the stamp (without reading the constants). */
+    private String compileFlags() {
         List<String> flags = new ArrayList<>();
         shapes.forEach((k, v) -> flags.add("--shape " + k + "=" + String.join("x",
                 java.util.Arrays.stream(v).mapToObj(Long::toString).toList())));

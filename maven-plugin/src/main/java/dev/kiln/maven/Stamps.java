@@ -67,8 +67,7 @@ final class Stamps {
         Files.write(record(className), lines, StandardCharsets.UTF_8);
     }
 
-    /** Deletes the record of {@code className}, so a failed generation is retried next time. */
-    void forget(String className) throws IOException {
+    private void forget(String className) throws IOException {
         Files.deleteIfExists(record(className));
     }
 
