@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Classifies the LowFormer fixture's input image with the class kiln:generate made
- * from the model, prints the top-5 class indices, and compares all logits with the
- * ones PyTorch computed for the same image.
+ * Runs the class kiln:generate made from the LowFormer fixture on the fixture's
+ * input, prints the top-5 class indices, and compares all logits with the ones
+ * PyTorch computed for the same input.
  *
  * <p>Usage: {@code java -jar target/maven-demo-1.0.jar [FIXTURES_DIR]} (default
  * {@code ../lowformer/fixtures}). Exits with status 1 if the logits disagree with PyTorch's.
@@ -25,12 +25,12 @@ public final class Main {
 
     public static void main(String[] args) throws IOException {
         Path fixtures = Paths.get(args.length > 0 ? args[0] : "../lowformer/fixtures");
-        float[] image = readFloats(fixtures.resolve(STEM + ".input.bin"));
+        float[] input = readFloats(fixtures.resolve(STEM + ".input.bin"));
 
         // Reads LowFormerTiny.weights from the classpath (here: inside the jar) and checks it.
         LowFormerTiny model = LowFormerTiny.load();
         long start = System.nanoTime();
-        float[] logits = model.run(image);
+        float[] logits = model.run(input);
         long micros = (System.nanoTime() - start) / 1000;
 
         System.out.println("top-5 of " + logits.length + " classes for " + STEM + ".input.bin ("
