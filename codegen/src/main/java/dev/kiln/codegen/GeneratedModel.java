@@ -64,16 +64,27 @@ public record GeneratedModel(String packageName, String className, Map<String, S
      * @return the files written
      */
     public List<Path> writeTo(Path dir) {
+        return writeTo(dir, dir);
+    }
+
+    /**
+     * Like {@link #writeTo(Path)}, but with the sources under {@code sourceDir} and the
+     * weight file under {@code weightsDir}, at the same package path, for builds that keep
+     * sources and resources apart (the weight file must still end up beside the class).
+     *
+     * @return the files written, sources first
+     */
+    public List<Path> writeTo(Path sourceDir, Path weightsDir) {
         List<Path[]> moves = new ArrayList<>();
         try {
             for (Map.Entry<String, String> e : sources.entrySet()) {
-                Path target = dir.resolve(e.getKey());
+                Path target = sourceDir.resolve(e.getKey());
                 Files.createDirectories(target.getParent());
                 Path tmp = Files.createTempFile(target.getParent(), ".kiln-", ".tmp");
                 moves.add(new Path[] {tmp, target});
                 Files.writeString(tmp, e.getValue(), StandardCharsets.UTF_8);
             }
-            Path weights = dir.resolve(weightsPath());
+            Path weights = weightsDir.resolve(weightsPath());
             Files.createDirectories(weights.getParent());
             Path tmp = Files.createTempFile(weights.getParent(), ".kiln-", ".tmp");
             moves.add(new Path[] {tmp, weights});
@@ -94,7 +105,8 @@ public record GeneratedModel(String packageName, String className, Map<String, S
                     // best effort: the original failure is what matters
                 }
             }
-            throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+            String where = sourceDir.equals(weightsDir) ? sourceDir.toString() : sourceDir + " and " + weightsDir;
+            throw new UncheckedIOException("cannot write to " + where + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.kiln.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.InputBindings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Writing a generated model to disk, in one directory or split into sources and weights (the Maven layout). */
+class GeneratedModelWriteTest {
+    private static final Path MODEL = Path.of("..", "conformance", "onnx-node-tests", "test_relu", "model.onnx");
+
+    private static GeneratedModel generate() {
+        return Generator.generate(Compilation.of(MODEL, new InputBindings()),
+                GenerateOptions.defaults("relu.onnx").withPackage("it.kiln"));
+    }
+
+    @Test
+    void splitsSourcesAndWeightsIntoTheirOwnDirectoriesAtTheSamePackagePath(@TempDir Path tmp) throws IOException {
+        GeneratedModel model = generate();
+        Path sources = tmp.resolve("generated-sources");
+        Path resources = tmp.resolve("generated-resources");
+
+        List<Path> written = model.writeTo(sources, resources);
+
+        assertEquals(List.of(sources.resolve("it/kiln/Relu.java"), resources.resolve("it/kiln/Relu.weights")), written);
+        assertEquals(model.sources().get("it/kiln/Relu.java"),
+                Files.readString(sources.resolve("it/kiln/Relu.java"), StandardCharsets.UTF_8));
+        ByteArrayOutputStream weights = new ByteArrayOutputStream();
+        model.writeWeights(weights);
+        assertArrayEquals(weights.toByteArray(), Files.readAllBytes(resources.resolve("it/kiln/Relu.weights")));
+        assertEquals(List.of(sources.resolve("it/kiln/Relu.java")), filesUnder(sources));
+        assertEquals(List.of(resources.resolve("it/kiln/Relu.weights")), filesUnder(resources));
+    }
+
+    @Test
+    void oneDirectoryHoldsBoth(@TempDir Path tmp) throws IOException {
+        GeneratedModel model = generate();
+        model.writeTo(tmp);
+        assertEquals(List.of(tmp.resolve("it/kiln/Relu.java"), tmp.resolve("it/kiln/Relu.weights")), filesUnder(tmp));
+    }
+
+    @Test
+    void aFailedWriteLeavesNoTemporaryFiles(@TempDir Path tmp) throws IOException {
+        GeneratedModel model = generate();
+        Path sources = tmp.resolve("sources");
+        // A regular file where the weights' package directory must go makes the second half fail.
+        Files.writeString(tmp.resolve("blocked"), "not a directory");
+        assertThrows(UncheckedIOException.class, () -> model.writeTo(sources, tmp.resolve("blocked")));
+        assertFalse(Files.exists(sources.resolve("it/kiln/Relu.java")));
+        assertEquals(List.of(), filesUnder(sources));
+    }
+
+    private static List<Path> filesUnder(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.kiln.maven;
+
+import dev.kiln.codegen.GenerateOptions;
+import dev.kiln.codegen.Target;
+import dev.kiln.compiler.InputBindings;
+import dev.kiln.compiler.KilnVersion;
+import dev.kiln.compiler.onnx.TensorProtos;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.maven.plugin.MojoFailureException;
+
+/**
+ * One model to generate, with every setting resolved: the model file, the generate
+ * options and the input bindings. Building it checks the configuration, so mistakes
+ * are reported before anything is compiled.
+ *
+ * @param constantFiles the TensorProto files of {@code <constants>}, by input name
+ */
+record ModelJob(Path model, GenerateOptions options, Map<String, long[]> shapes, Map<String, Long> dims,
+                Map<String, Path> constantFiles) {
+
+    /**
+     * Resolves an entry against the project directory and the goal's top-level defaults.
+     *
+     * @throws MojoFailureException for a missing model file or a malformed setting, naming the model
+     */
+    static ModelJob of(ModelEntry e, Path baseDir, ModelEntry defaults) throws MojoFailureException {
+        if (e.model == null || e.model.isBlank()) {
+            throw new MojoFailureException("a <models> entry has no <model> (the .onnx file)");
+        }
+        Path model = baseDir.resolve(e.model).normalize();
+        if (!Files.isRegularFile(model)) {
+            throw new MojoFailureException("model file not found: " + model);
+        }
+        String where = "model " + model.getFileName();
+        GenerateOptions options = GenerateOptions.defaults(model.getFileName().toString());
+        try {
+            String packageName = first(e.packageName, defaults.packageName);
+            if (packageName != null) {
+                options = options.withPackage(packageName.trim());
+            }
+            if (e.className != null) {
+                options = options.withClassName(e.className.trim());
+            }
+            String target = first(e.target, defaults.target);
+            if (target != null) {
+                options = options.withTarget(Target.of(target.trim()));
+            }
+            options = options.withStandalone(Boolean.TRUE.equals(first(e.standalone, defaults.standalone)));
+        } catch (IllegalArgumentException ex) {
+            throw new MojoFailureException(where + ": " + ex.getMessage());
+        }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (String s : e.shapes) {
+            String[] kv = split(s, "shape", "INPUT=1x3x224x224", where);
+            shapes.put(kv[0], parseShape(kv[1], s, where));
+        }
+        Map<String, Long> dims = new LinkedHashMap<>();
+        for (String s : e.dims) {
+            String[] kv = split(s, "dim", "SYMBOL=1", where);
+            dims.put(kv[0], parseLong(kv[1], s, where));
+        }
+        Map<String, Path> constants = new LinkedHashMap<>();
+        for (String s : e.constants) {
+            String[] kv = split(s, "constant", "INPUT=path/to/tensor.pb", where);
+            Path file = baseDir.resolve(kv[1]).normalize();
+            if (!Files.isRegularFile(file)) {
+                throw new MojoFailureException(where + ": <constant>" + s + "</constant>: file not found: " + file);
+            }
+            constants.put(kv[0], file);
+        }
+        return new ModelJob(model, options, shapes, dims, constants);
+    }
+
+    /** The bindings for the compiler; reads the constant tensors. */
+    InputBindings bindings() {
+        InputBindings b = new InputBindings();
+        shapes.forEach(b::shape);
+        dims.forEach(b::dim);
+        constantFiles.forEach((input, file) -> b.constant(input, TensorProtos.read(file)));
+        return b;
+    }
+
+    /** The bindings as command-line flags, for the stamp (without reading the constants). */
+    private String compileFlags() {
+        List<String> flags = new ArrayList<>();
+        shapes.forEach((k, v) -> flags.add("--shape " + k + "=" + String.join("x",
+                java.util.Arrays.stream(v).mapToObj(Long::toString).toList())));
+        dims.forEach((k, v) -> flags.add("--dim " + k + "=" + v));
+        constantFiles.forEach((k, v) -> flags.add("--const " + k + "=" + v.getFileName()));
+        return String.join(" ", flags);
+    }
+
+    /**
+     * What decides the output: Kiln's version, the model's bytes, the constants' bytes,
+     * every option and where the files go. Equal stamps mean the output would be the same.
+     */
+    String stamp(Path sourceDir, Path resourceDir) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        text(sha, "kiln " + KilnVersion.VERSION);
+        text(sha, options.toString());
+        text(sha, compileFlags());
+        text(sha, sourceDir.toAbsolutePath() + "\n" + resourceDir.toAbsolutePath());
+        bytes(sha, model);
+        for (Path c : constantFiles.values()) {
+            bytes(sha, c);
+        }
+        StringBuilder hex = new StringBuilder();
+        for (byte b : sha.digest()) {
+            hex.append(String.format("%02x", b));
+        }
+        return hex.toString();
+    }
+
+    private static void text(MessageDigest sha, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        sha.update(Integer.toString(b.length).getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) ':');
+        sha.update(b);
+    }
+
+    private static void bytes(MessageDigest sha, Path file) throws IOException {
+        sha.update(Long.toString(Files.size(file)).getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) ':');
+        sha.update(Files.readAllBytes(file));
+    }
+
+    private static <T> T first(T a, T b) {
+        return a != null ? a : b;
+    }
+
+    /** {@code NAME=VALUE} split at the last '=' (values hold none; ONNX names might). */
+    private static String[] split(String s, String element, String example, String where) throws MojoFailureException {
+        int eq = s == null ? -1 : s.lastIndexOf('=');
+        if (eq <= 0 || eq == s.length() - 1) {
+            throw new MojoFailureException(where + ": <" + element + ">" + s + "</" + element + "> is not of the form "
+                    + example);
+        }
+        return new String[] {s.substring(0, eq).trim(), s.substring(eq + 1).trim()};
+    }
+
+    private static long[] parseShape(String dims, String setting, String where) throws MojoFailureException {
+        String[] parts = dims.split("[x,]", -1);
+        long[] shape = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            shape[i] = parseLong(parts[i].trim(), setting, where);
+        }
+        return shape;
+    }
+
+    private static long parseLong(String s, String setting, String where) throws MojoFailureException {
+        try {
+            long v = Long.parseLong(s);
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MojoFailureException(where + ": '" + setting + "': '" + s + "' is not a dimension (a whole number >= 0)");
+    }
+}

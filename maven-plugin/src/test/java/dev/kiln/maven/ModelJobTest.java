@@ -1,0 +1,90 @@
+package dev.kiln.maven;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.maven.plugin.MojoFailureException;
+import org.junit.jupiter.api.Test;
+
+/** Turning the POM's settings for a model into compiler input, and the stamp that decides regeneration. */
+class ModelJobTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String RELU = "conformance/onnx-node-tests/test_relu/model.onnx";
+    private static final ModelEntry NO_DEFAULTS = new ModelEntry();
+
+    private static ModelEntry entry(String model) {
+        ModelEntry e = new ModelEntry();
+        e.model = model;
+        return e;
+    }
+
+    @Test
+    void defaultsComeFromTheFileNameAndTheTopLevelSettings() throws Exception {
+        ModelEntry defaults = entry(null);
+        defaults.packageName = "com.example";
+        defaults.standalone = true;
+        ModelJob job = ModelJob.of(entry(RELU), ROOT, defaults);
+        assertEquals(ROOT.resolve(RELU), job.model());
+        assertEquals("com.example", job.options().packageName());
+        assertEquals("Model", job.options().className());
+        assertTrue(job.options().standalone());
+    }
+
+    @Test
+    void parsesShapesAndDims() throws Exception {
+        ModelEntry e = entry(RELU);
+        e.shapes = List.of("x=1x3x224x224");
+        e.dims = List.of("batch = 2");
+        ModelJob job = ModelJob.of(e, ROOT, NO_DEFAULTS);
+        assertArrayEquals(new long[] {1, 3, 224, 224}, job.shapes().get("x"));
+        assertEquals(2L, job.dims().get("batch"));
+    }
+
+    @Test
+    void reportsConfigurationMistakesNamingTheSetting() {
+        MojoFailureException missing = assertThrows(MojoFailureException.class,
+                () -> ModelJob.of(entry("no/such.onnx"), ROOT, NO_DEFAULTS));
+        assertEquals("model file not found: " + ROOT.resolve("no/such.onnx"), missing.getMessage());
+
+        ModelEntry badShape = entry(RELU);
+        badShape.shapes = List.of("x=1x3xbig");
+        MojoFailureException shape = assertThrows(MojoFailureException.class,
+                () -> ModelJob.of(badShape, ROOT, NO_DEFAULTS));
+        assertEquals("model model.onnx: 'x=1x3xbig': 'big' is not a dimension (a whole number >= 0)", shape.getMessage());
+
+        ModelEntry noEquals = entry(RELU);
+        noEquals.dims = List.of("batch");
+        MojoFailureException dim = assertThrows(MojoFailureException.class,
+                () -> ModelJob.of(noEquals, ROOT, NO_DEFAULTS));
+        assertEquals("model model.onnx: <dim>batch</dim> is not of the form SYMBOL=1", dim.getMessage());
+
+        ModelEntry badClass = entry(RELU);
+        badClass.className = "class";
+        MojoFailureException name = assertThrows(MojoFailureException.class,
+                () -> ModelJob.of(badClass, ROOT, NO_DEFAULTS));
+        assertEquals("model model.onnx: 'class' is not a valid Java class name", name.getMessage());
+    }
+
+    @Test
+    void theStampChangesWithTheModelTheOptionsAndTheOutputDirectories() throws Exception {
+        Path src = Path.of("src");
+        Path res = Path.of("res");
+        String base = ModelJob.of(entry(RELU), ROOT, NO_DEFAULTS).stamp(src, res);
+        assertEquals(base, ModelJob.of(entry(RELU), ROOT, NO_DEFAULTS).stamp(src, res));
+
+        String otherModel = "conformance/onnx-node-tests/test_tanh/model.onnx";
+        assertNotEquals(base, ModelJob.of(entry(otherModel), ROOT, NO_DEFAULTS).stamp(src, res));
+        ModelEntry renamed = entry(RELU);
+        renamed.className = "Renamed";
+        assertNotEquals(base, ModelJob.of(renamed, ROOT, NO_DEFAULTS).stamp(src, res));
+        ModelEntry shaped = entry(RELU);
+        shaped.dims = List.of("n=1");
+        assertNotEquals(base, ModelJob.of(shaped, ROOT, NO_DEFAULTS).stamp(src, res));
+        assertNotEquals(base, ModelJob.of(entry(RELU), ROOT, NO_DEFAULTS).stamp(src, Path.of("elsewhere")));
+    }
+}
