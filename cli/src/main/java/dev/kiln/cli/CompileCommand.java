@@ -86,7 +86,11 @@ final class CompileCommand implements Callable<Integer> {
         s.put("ops", g.compilation().model().graph().opHistogram());
         List<Object> passes = new ArrayList<>();
         for (PassPipeline.Step step : g.compilation().steps()) {
-            passes.add(Map.of("pass", step.pass(), "rewrites", step.rewrites(), "nodesAfter", step.nodesAfter()));
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("pass", step.pass());
+            p.put("rewrites", step.rewrites());
+            p.put("nodesAfter", step.nodesAfter());
+            passes.add(p);
         }
         s.put("passes", passes);
         s.put("kernelMethods", g.stats().kernelMethods());

@@ -53,7 +53,7 @@ final class ConformanceCommand implements Callable<Integer> {
             if (pattern != null && !pattern.matcher(test.getFileName().toString()).find()) {
                 continue;
             }
-            TestResult r = runner.run(test);
+            TestResult r = runOne(runner, test);
             results.add(r);
             if (r.status() == TestResult.Status.FAILED) {
                 out.println("FAILED " + r.test() + " (" + r.op() + "): " + r.detail());
@@ -69,6 +69,16 @@ final class ConformanceCommand implements Callable<Integer> {
         out.println("conformance: " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
         out.flush();
         return failed > 0 ? Kiln.EXIT_MISMATCH : 0;
+    }
+
+    /** One test; an unexpected exception fails that test instead of ending the whole run. */
+    private static TestResult runOne(ConformanceRunner runner, Path test) {
+        try {
+            return runner.run(test);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new TestResult(test.getFileName().toString(), "?", TestResult.Status.FAILED,
+                    "internal error: " + e.toString().lines().findFirst().orElse(""));
+        }
     }
 
     private Pattern pattern() {
