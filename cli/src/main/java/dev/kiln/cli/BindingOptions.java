@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.onnx.TensorProtos;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,18 +60,14 @@ final class BindingOptions {
         return b;
     }
 
-    /** The flags as given, for the generated header and fingerprint. */
-    String describe() {
-        List<String> parts = new ArrayList<>();
-        shapes.forEach(s -> parts.add("--shape " + s));
-        dims.forEach(s -> parts.add("--dim " + s));
-        constants.forEach(s -> parts.add("--const " + s));
-        return String.join(" ", parts);
-    }
-
     private static Tensor readConstant(String name, Path file, long[] shape) {
         if (file.getFileName().toString().endsWith(".pb")) {
-            return TensorProtos.read(file);
+            Tensor t = TensorProtos.read(file);
+            if (shape != null && !java.util.Arrays.equals(shape, t.type().dims())) {
+                throw new KilnException("--const " + name + "=" + file + " holds a tensor of shape "
+                        + t.type().shapeString() + ", but --shape " + name + " says " + TensorType.formatDims(shape));
+            }
+            return t;
         }
         if (shape == null) {
             throw new KilnException("--const " + name + "=" + file + ": a raw float32 file needs its shape: add --shape "

@@ -61,7 +61,7 @@ final class CompileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        GeneratedModel g = ModelCompiler.compile(model, binding.toBindings(), binding.describe(), options);
+        GeneratedModel g = ModelCompiler.compile(model, binding.toBindings(), options);
         List<Path> files = g.writeTo(outputDir);
         Map<String, Object> summary = summary(g, files);
         PrintWriter out = spec.commandLine().getOut();

@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "exported from PyTorch)");
 
         long t0 = System.nanoTime();
-        GeneratedModel g = ModelCompiler.compile(modelFile, new InputBindings(), "",
+        GeneratedModel g = ModelCompiler.compile(modelFile, new InputBindings(),
                 GenerateOptions.defaults(modelFile.getFileName().toString()).withTarget(Target.JAVA));
         Path sources = dir.resolve("src");
         g.writeTo(sources);

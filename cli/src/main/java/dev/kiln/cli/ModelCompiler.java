@@ -15,12 +15,13 @@ final class ModelCompiler {
 
     /** Compiles {@code model} with default package and class names for {@code target}. */
     static GeneratedModel compile(Path model, BindingOptions binding, Target target) {
-        return compile(model, binding.toBindings(), binding.describe(),
+        return compile(model, binding.toBindings(),
                 GenerateOptions.defaults(model.getFileName().toString()).withTarget(target));
     }
 
-    /** @param flags the binding flags as given, recorded in the generated header */
-    static GeneratedModel compile(Path model, InputBindings bindings, String flags, GenerateOptions options) {
+    /** The bindings' stable description goes into the generated header and the fingerprint. */
+    static GeneratedModel compile(Path model, InputBindings bindings, GenerateOptions options) {
+        String flags = bindings.describe();
         Compilation c = Compilation.of(model, bindings);
         return Generator.generate(c, options.withCompileFlags(flags));
     }

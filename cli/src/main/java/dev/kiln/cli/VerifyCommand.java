@@ -68,7 +68,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tolerance must be >= 0");
         }
         InputBindings bindings = binding.toBindings();
-        GeneratedModel g = ModelCompiler.compile(model, bindings, binding.describe(),
+        GeneratedModel g = ModelCompiler.compile(model, bindings,
                 GenerateOptions.defaults(model.getFileName().toString()).withTarget(target.target()));
         Graph graph = g.compilation().model().graph();
         float[][] data = inputs.isEmpty() ? ModelInputs.random(graph, seed) : ModelInputs.read(graph, inputs);
@@ -95,18 +95,18 @@ final class VerifyCommand implements Callable<Integer> {
                     RawFloats.read(reference, "--reference"), tolerance));
         }
         boolean passed = comparisons.stream().allMatch(Comparison::passed);
-        print(comparisons, passed, g);
+        print(comparisons, passed, g, bindings);
         return passed ? 0 : Kiln.EXIT_MISMATCH;
     }
 
-    private void print(List<Comparison> comparisons, boolean passed, GeneratedModel g) {
+    private void print(List<Comparison> comparisons, boolean passed, GeneratedModel g, InputBindings bindings) {
         PrintWriter out = spec.commandLine().getOut();
         String input = inputs.isEmpty() ? "random normal, seed " + seed
                 : String.join(", ", inputs.stream().map(Path::toString).toList());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
-            m.put("bindings", binding.describe());
+            m.put("bindings", bindings.describe());
             m.put("input", input);
             m.put("tolerance", tolerance);
             m.put("comparisons", comparisons.stream().map(Comparison::toJson).toList());
