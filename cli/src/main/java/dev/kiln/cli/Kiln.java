@@ -58,6 +58,12 @@ public final class Kiln implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(errors);
         cl.setParameterExceptionHandler(errors);
+        // Every command's --help lists the exit codes, not only the top-level one.
+        var usage = cl.getCommandSpec().usageMessage();
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().usageMessage().exitCodeListHeading(usage.exitCodeListHeading())
+                    .exitCodeList(usage.exitCodeList());
+        }
         return cl;
     }
 }

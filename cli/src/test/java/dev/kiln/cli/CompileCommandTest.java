@@ -126,6 +126,7 @@ class CompileCommandTest {
             Cli.Result h = Cli.run(command, "--help");
             assertEquals(0, h.exitCode(), command);
             assertTrue(h.out().startsWith("Usage: kiln " + command), h.out());
+            assertTrue(h.out().contains("Exit codes:"), h.out());
             assertEquals(0, Cli.run(command, "--version").exitCode(), command);
         }
     }
