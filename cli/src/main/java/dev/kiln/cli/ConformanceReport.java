@@ -1,0 +1,57 @@
+package dev.kiln.cli;
+
+import dev.kiln.codegen.conformance.TestResult;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The Markdown report of {@code kiln conformance --report}: one row per operator, then every failure. */
+final class ConformanceReport {
+    private ConformanceReport() {
+    }
+
+    static String markdown(String suite, String target, List<TestResult> results) {
+        Map<String, List<TestResult>> byOp = new TreeMap<>();
+        for (TestResult r : results) {
+            byOp.computeIfAbsent(r.op(), k -> new ArrayList<>()).add(r);
+        }
+        StringBuilder s = new StringBuilder();
+        s.append("# Kiln conformance: ").append(suite).append(" (target ").append(target).append(")\n\n");
+        s.append(String.format("%d tests: %d passed, %d failed, %d skipped.%n%n", results.size(),
+                count(results, TestResult.Status.PASSED), count(results, TestResult.Status.FAILED),
+                count(results, TestResult.Status.SKIPPED)));
+        s.append("| op | tests | passed | failed | skipped | skip reasons |\n");
+        s.append("|---|---:|---:|---:|---:|---|\n");
+        byOp.forEach((op, list) -> {
+            Set<String> reasons = new LinkedHashSet<>();
+            list.stream().filter(r -> r.status() == TestResult.Status.SKIPPED).forEach(r -> reasons.add(r.detail()));
+            s.append("| ").append(cell(op)).append(" | ").append(list.size())
+                    .append(" | ").append(count(list, TestResult.Status.PASSED))
+                    .append(" | ").append(count(list, TestResult.Status.FAILED))
+                    .append(" | ").append(count(list, TestResult.Status.SKIPPED))
+                    .append(" | ").append(cell(String.join("; ", reasons))).append(" |\n");
+        });
+        List<TestResult> failures = results.stream().filter(r -> r.status() == TestResult.Status.FAILED).toList();
+        s.append("\n## Failures\n\n");
+        if (failures.isEmpty()) {
+            s.append("None.\n");
+        }
+        for (TestResult r : failures) {
+            s.append("- `").append(r.test()).append("` (").append(r.op()).append("): ").append(cell(r.detail()))
+                    .append('\n');
+        }
+        return s.toString();
+    }
+
+    private static long count(List<TestResult> results, TestResult.Status status) {
+        return results.stream().filter(r -> r.status() == status).count();
+    }
+
+    /** Text safe inside a table cell: no pipes, no line breaks. */
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+}

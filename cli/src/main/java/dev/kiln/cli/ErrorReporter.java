@@ -1,0 +1,66 @@
+package dev.kiln.cli;
+
+import dev.kiln.compiler.CompileException;
+import dev.kiln.runtime.WeightFileException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+
+/**
+ * Turns every failure into one line on stderr, {@code kiln: error: ...}, and an
+ * exit code: 2 for bad usage, 1 for a bad model or file. The stack trace is
+ * printed only with {@code --debug}; a failure that is not the user's (a Kiln
+ * bug) says so and points to {@code --debug}.
+ */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+    private final boolean debug;
+
+    ErrorReporter(boolean debug) {
+        this.debug = debug;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        String command = e.getCommandLine().getCommandSpec().qualifiedName();
+        err.println("kiln: error: " + firstLine(e.getMessage()) + " (see '" + command + " --help')");
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof CommandLine.ParameterException p) {
+            return handleParseException(p, parsed.originalArgs().toArray(new String[0]));
+        }
+        err.println("kiln: error: " + message(e));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return Kiln.EXIT_BAD_INPUT;
+    }
+
+    /** The user-facing text of a failure: the message for expected ones, a pointer to --debug otherwise. */
+    private static String message(Exception e) {
+        if (e instanceof CompileException || e instanceof WeightFileException || e instanceof KilnException
+                || e instanceof UncheckedIOException) {
+            return firstLine(e.getMessage());
+        }
+        String m = e.getMessage() == null ? "" : ": " + firstLine(e.getMessage());
+        return "internal error, a Kiln bug (" + e.getClass().getSimpleName() + m + "); run with --debug for the stack trace";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "(no message)";
+        }
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl) + " ...";
+    }
+}

@@ -1,0 +1,147 @@
+package dev.kiln.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompileCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesSourceAndWeightsWithDefaultNamesAndASummary() throws Exception {
+        Path out = tmp.resolve("src");
+        Cli.Result r = Cli.run("compile", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "-o", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        Path source = out.resolve("kiln/generated/LowformerTinyOp17176.java");
+        Path weights = out.resolve("kiln/generated/LowformerTinyOp17176.weights");
+        assertTrue(Files.readString(source).contains("public final class LowformerTinyOp17176"), "class declaration");
+        assertTrue(r.out().contains("weights " + Files.size(weights) + " bytes"), r.out());
+        assertTrue(r.out().contains("fuse-conv-activation"), "passes applied: " + r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void jsonSummaryParsesAndMatchesTheFilesWritten() throws Exception {
+        Path out = tmp.resolve("gen");
+        Cli.Result r = Cli.run("compile", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "-o", out.toString(),
+                "--package", "com.example.vision", "--class", "Classifier", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        Map<String, Object> json = MiniJson.object(r.out());
+        assertEquals("com.example.vision.Classifier", json.get("class"));
+        Path weights = out.resolve("com/example/vision/Classifier.weights");
+        assertEquals((double) Files.size(weights), json.get("weightBytes"));
+        assertTrue(((List<?>) json.get("files")).contains(weights.toString()), json.get("files").toString());
+        assertTrue(Files.exists(out.resolve("com/example/vision/Classifier.java")));
+        assertTrue((Double) json.get("arenaBytes") > 0);
+    }
+
+    @Test
+    void missingDimOfADynamicInputNamesInputAxisSymbolAndTheFix() {
+        Cli.Result r = Cli.run("compile", Cli.fixture("lowformer_tiny_op13_dynbatch.onnx").toString(), "-o",
+                tmp.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertOneErrorLine(r);
+        for (String part : new String[] {"input 'input'", "axis 0", "'batch'", "--dim batch=N"}) {
+            assertTrue(r.err().contains(part), "missing " + part + ": " + r.err());
+        }
+    }
+
+    @Test
+    void dimBindsTheSymbol() {
+        Cli.Result r = Cli.run("compile", Cli.fixture("lowformer_tiny_op13_dynbatch.onnx").toString(), "-o",
+                tmp.toString(), "--dim", "batch=3", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
+    @Test
+    void truncatedModelIsOneLineErrorWithExitCode1() throws Exception {
+        byte[] whole = Files.readAllBytes(Cli.fixture("lowformer_tiny_op13.onnx"));
+        Path truncated = tmp.resolve("truncated.onnx");
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 3));
+        Cli.Result r = Cli.run("compile", truncated.toString(), "-o", tmp.resolve("out").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertOneErrorLine(r);
+        assertTrue(r.err().contains("truncated.onnx") && r.err().contains("not an ONNX model"), r.err());
+        assertTrue(Files.notExists(tmp.resolve("out")), "nothing written");
+    }
+
+    @Test
+    void nonOnnxFileIsOneLineErrorWithExitCode1() {
+        Cli.Result r = Cli.run("compile", Cli.fixture("README.md").toString(), "-o", tmp.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertOneErrorLine(r);
+        assertTrue(r.err().contains("README.md") && r.err().contains("not an ONNX model"), r.err());
+    }
+
+    @Test
+    void missingModelFileIsExitCode1() {
+        Cli.Result r = Cli.run("compile", tmp.resolve("nope.onnx").toString(), "-o", tmp.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("no such file"), r.err());
+    }
+
+    @Test
+    void badUsageIsOneLineErrorWithExitCode2() {
+        String model = Cli.fixture("lowformer_tiny_op17_176.onnx").toString();
+        String[][] cases = {
+            {"compile", model},
+            {"compile", model, "-o", tmp.toString(), "--no-such-option"},
+            {"compile", model, "-o", tmp.toString(), "--shape", "input=1x3xabc"},
+            {"compile", model, "-o", tmp.toString(), "--dim", "batch"},
+            {"compile", model, "-o", tmp.toString(), "--package", "not a package"},
+            {"compile", model, "-o", tmp.toString(), "--target", "cuda"},
+            {"frobnicate"},
+            {},
+        };
+        for (String[] args : cases) {
+            Cli.Result r = Cli.run(args);
+            assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r);
+            assertOneErrorLine(r);
+        }
+    }
+
+    @Test
+    void constantFromARawFloatFileNeedsItsShape() throws Exception {
+        Path raw = tmp.resolve("k.bin");
+        Files.write(raw, new byte[16]);
+        Cli.Result r = Cli.run("compile", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "-o", tmp.toString(),
+                "--const", "input=" + raw);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--shape input="), r.err());
+    }
+
+    @Test
+    void versionAndHelpOnEveryCommand() {
+        Cli.Result v = Cli.run("--version");
+        assertEquals(0, v.exitCode());
+        assertTrue(v.out().startsWith("kiln " + dev.kiln.compiler.KilnVersion.VERSION), v.out());
+        for (String command : new String[] {"compile", "run", "verify", "inspect", "conformance", "demo"}) {
+            Cli.Result h = Cli.run(command, "--help");
+            assertEquals(0, h.exitCode(), command);
+            assertTrue(h.out().startsWith("Usage: kiln " + command), h.out());
+            assertTrue(h.out().contains("Exit codes:"), h.out());
+            assertEquals(0, Cli.run(command, "--version").exitCode(), command);
+        }
+    }
+
+    @Test
+    void debugAddsTheStackTrace() {
+        Cli.Result r = Cli.run("compile", Cli.fixture("README.md").toString(), "-o", tmp.toString(), "--debug");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("kiln: error: "), r.err());
+        assertTrue(r.err().contains("\tat dev.kiln.compiler.onnx.OnnxImporter.read"), r.err());
+    }
+
+    /** The error contract: exactly one line on stderr, starting with "kiln: error: ", and no stack trace. */
+    static void assertOneErrorLine(Cli.Result r) {
+        assertTrue(r.err().startsWith("kiln: error: "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.kiln.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InspectCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void listsInputsOutputsAndOps() {
+        Cli.Result r = Cli.run("inspect", Cli.fixture("lowformer_tiny_op13_dynbatch.onnx").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        Map<String, Object> json = MiniJson.object(r.out());
+        Map<?, ?> input = (Map<?, ?>) ((List<?>) json.get("inputs")).get(0);
+        assertEquals("input", input.get("name"));
+        assertEquals(List.of("batch", 3.0, 224.0, 224.0), input.get("shape"));
+        assertEquals(Map.of("ai.onnx", 13.0), json.get("opsets"));
+        assertTrue(((String) json.get("producer")).startsWith("pytorch"), json.toString());
+        assertTrue(((Map<?, ?>) json.get("ops")).containsKey("InstanceNormalization"));
+        assertEquals(List.of(), json.get("unsupported"));
+    }
+
+    @Test
+    void listsEveryUnsupportedOpAtOnce() throws Exception {
+        Path model = modelWithUnsupportedOps();
+        Cli.Result r = Cli.run("inspect", model.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("unsupported ops: 2"), r.out());
+        assertTrue(r.out().contains("NoSuchOp (ai.onnx opset 17; not supported) at 'first', 'third'"), r.out());
+        assertTrue(r.out().contains("Mystery (com.example opset 0;"), r.out());
+        assertTrue(r.out().contains("'second'"), r.out());
+
+        Cli.Result json = Cli.run("inspect", model.toString(), "--json");
+        List<?> unsupported = (List<?>) MiniJson.object(json.out()).get("unsupported");
+        assertEquals(2, unsupported.size());
+        assertEquals(List.of("first", "third"), ((Map<?, ?>) unsupported.get(0)).get("nodes"));
+
+        Cli.Result compile = Cli.run("compile", model.toString(), "-o", tmp.resolve("out").toString());
+        assertEquals(1, compile.exitCode(), compile.toString());
+        CompileCommandTest.assertOneErrorLine(compile);
+        assertTrue(compile.err().contains("2 unsupported ops") && compile.err().contains("NoSuchOp")
+                && compile.err().contains("Mystery"), compile.err());
+    }
+
+    @Test
+    void printsTheIrAfterAPass() {
+        Cli.Result r = Cli.run("inspect", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "--after",
+                "fuse-conv-activation");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("dev.kiln.FusedConv("), r.out());
+        assertEquals(2, Cli.run("inspect", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "--after",
+                "no-such-pass").exitCode());
+    }
+
+    /** x -> NoSuchOp 'first' -> Mystery (com.example, not imported) 'second' -> NoSuchOp 'third' -> y. */
+    private Path modelWithUnsupportedOps() throws Exception {
+        GraphProto graph = GraphProto.newBuilder().setName("unsupported")
+                .addInput(floatVector("x"))
+                .addNode(NodeProto.newBuilder().setName("first").setOpType("NoSuchOp").addInput("x").addOutput("a"))
+                .addNode(NodeProto.newBuilder().setName("second").setOpType("Mystery").setDomain("com.example")
+                        .addInput("a").addOutput("b"))
+                .addNode(NodeProto.newBuilder().setName("third").setOpType("NoSuchOp").addInput("b").addOutput("y"))
+                .addOutput(floatVector("y"))
+                .build();
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8).setProducerName("test")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph).build();
+        Path file = tmp.resolve("unsupported.onnx");
+        Files.write(file, model.toByteArray());
+        return file;
+    }
+
+    private static ValueInfoProto floatVector(String name) {
+        TypeProto.Tensor tensor = TypeProto.Tensor.newBuilder().setElemType(1)
+                .setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4)))
+                .build();
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+    }
+}
