@@ -25,6 +25,11 @@ public final class JavaKernels {
         kernels.put(domain + ":" + op, kernel);
     }
 
+    /** Whether the Java back end has a kernel for this op. */
+    public boolean has(String domain, String op) {
+        return kernels.containsKey(domain + ":" + op);
+    }
+
     /** The kernel for this node's op, or null if the Java back end cannot run it. */
     public JavaKernel find(Node node) {
         return kernels.get(node.domain() + ":" + node.opType());
