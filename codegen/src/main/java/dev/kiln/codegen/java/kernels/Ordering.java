@@ -43,9 +43,4 @@ final class Ordering {
             default -> throw new IllegalArgumentException("no ordering for " + t);
         };
     }
-
-    /** Whether the compute type has NaN, which every maximum it touches becomes (as in NumPy). */
-    static boolean hasNaN(ElementType t) {
-        return t.isFloat();
-    }
 }

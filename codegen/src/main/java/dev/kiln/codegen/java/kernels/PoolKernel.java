@@ -14,8 +14,9 @@ import dev.kiln.compiler.ops.Pool;
  * window's first and last tap inside the input are computed once per axis
  * ({@code kNlo}, {@code kNhi}), so the inner loops read only real elements and
  * never test bounds; padding contributes nothing except to AveragePool's divisor
- * when count_include_pad is set. MaxPool keeps the first maximum; its Indices are
- * offsets into the whole input, row- or column-major over the spatial axes.
+ * when count_include_pad is set. MaxPool keeps the first maximum and, like ONNX
+ * Runtime, never takes a NaN; its Indices are offsets into the whole input, row- or
+ * column-major over the spatial axes.
  */
 public final class PoolKernel implements JavaKernel {
     @Override
@@ -69,7 +70,7 @@ public final class PoolKernel implements JavaKernel {
         if (max) {
             k.addStatement("$L best = $L", c, Ordering.lowest(t));
             if (indices) {
-                k.addStatement("long at = 0");
+                k.addStatement("long at = -1"); // stays -1 only if no tap beats the lowest value, as in ONNX Runtime
             }
         } else {
             k.addStatement("double sum = 0");

@@ -17,7 +17,8 @@ import java.util.List;
  * coordinates along the kept axes fix a base offset, and nested loops over the
  * reduced axes visit its inputs. Float sums are kept in double, integer sums in
  * long (wrapping like the storage type); the maximum of an empty set is the
- * type's lowest value, a sum over it 0.
+ * type's lowest value, a sum over it 0. NaN handling follows ONNX Runtime: the
+ * maximum starts from the first element and only a greater value replaces it.
  */
 public final class ReduceKernel implements JavaKernel {
     @Override
@@ -66,7 +67,12 @@ public final class ReduceKernel implements JavaKernel {
         }
         k.addStatement("int base = $L", base);
         Accumulator acc = Accumulator.of(op, t);
-        k.addStatement("$L acc = $L", acc.type, acc.initial);
+        if (op.equals("ReduceMax") && count > 0) {
+            // start from the first element: a NaN there stays the maximum, as in ONNX Runtime
+            k.addStatement("$L acc = $L", acc.type, JavaTypes.load(t, w.in(0).at("base"), w.runtime()));
+        } else {
+            k.addStatement("$L acc = $L", acc.type, acc.initial);
+        }
         StringBuilder offset = new StringBuilder("base");
         for (int d : reduced) {
             String r = "r" + d;
@@ -76,11 +82,7 @@ public final class ReduceKernel implements JavaKernel {
         CodeBlock v = JavaTypes.load(t, w.in(0).at(offset), w.runtime());
         if (op.equals("ReduceMax")) {
             k.addStatement("$L v = $L", JavaTypes.compute(t), v);
-            if (Ordering.hasNaN(t)) {
-                k.beginControlFlow("if ($L || v != v)", Ordering.greater(t, "v", "acc")); // NaN wins, as in NumPy
-            } else {
-                k.beginControlFlow("if ($L)", Ordering.greater(t, "v", "acc"));
-            }
+            k.beginControlFlow("if ($L)", Ordering.greater(t, "v", "acc")); // a later NaN never wins
             k.addStatement("acc = v");
             k.endControlFlow();
         } else {
