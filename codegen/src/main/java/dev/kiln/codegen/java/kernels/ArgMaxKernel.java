@@ -31,11 +31,15 @@ public final class ArgMaxKernel implements JavaKernel {
         w.cost(items * p.extent());
         CodeBlock.Builder k = w.code();
         k.beginControlFlow("for (int item = lo; item < hi; item++)");
-        k.addStatement("int base = item / $L * $L + item % $L", inner, (long) p.extent() * inner, inner);
+        if (inner == 1) {
+            k.addStatement("int base = item * $L", p.extent());
+        } else {
+            k.addStatement("int base = item / $L * $L + item % $L", inner, (long) p.extent() * inner, inner);
+        }
         k.addStatement("$L best = $L", JavaTypes.compute(t), JavaTypes.load(t, w.in(0).at("base"), w.runtime()));
         k.addStatement("long index = 0");
         k.beginControlFlow("for (int e = 1; e < $L; e++)", p.extent());
-        k.addStatement("$L v = $L", JavaTypes.compute(t), JavaTypes.load(t, w.in(0).at("base + e * " + inner), w.runtime()));
+        k.addStatement("$L v = $L", JavaTypes.compute(t), JavaTypes.load(t, w.in(0).at("base + " + IndexMath.scaled("e", inner)), w.runtime()));
         CodeBlock better = Ordering.greater(t, "v", "best");
         k.beginControlFlow("if ($L)", p.lastIndex() ? CodeBlock.of("!($L)", Ordering.less(t, "v", "best")) : better);
         k.addStatement("best = v");

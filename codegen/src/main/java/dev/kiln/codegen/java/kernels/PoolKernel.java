@@ -62,10 +62,15 @@ public final class PoolKernel implements JavaKernel {
                 k.beginControlFlow("for (int o$L = 0; o$L < $L; o$L++)", d, d, out[d], d);
             }
             k.add("// window taps on spatial axis $L that fall inside the input\n", d);
-            k.addStatement("int s$L = o$L * $L - $L", d, d, p.strides()[d], p.padsBegin()[d]);
+            long pad = p.padsBegin()[d];
             long dil = p.dilations()[d];
-            k.addStatement("int k$Llo = s$L < 0 ? $L : 0", d, d, ceilDiv("-s" + d, dil));
-            k.addStatement("int k$Lhi = Math.min($L, $L)", d, p.kernel()[d], ceilDiv(p.input()[d] + " - s" + d, dil));
+            k.addStatement("int s$L = $L$L", d, IndexMath.scaled("o" + d, p.strides()[d]), pad == 0 ? "" : " - " + pad);
+            if (pad == 0) {
+                k.addStatement("int k$Llo = 0", d);
+            } else {
+                k.addStatement("int k$Llo = s$L < 0 ? $L : 0", d, d, IndexMath.ceilDiv("-s" + d, dil));
+            }
+            k.addStatement("int k$Lhi = Math.min($L, $L)", d, p.kernel()[d], IndexMath.ceilDiv(p.input()[d] + " - s" + d, dil));
         }
         if (max) {
             k.addStatement("$L best = $L", c, Ordering.lowest(t));
@@ -77,13 +82,13 @@ public final class PoolKernel implements JavaKernel {
         }
         for (int d = 0; d < n; d++) {
             k.beginControlFlow("for (int k$L = k$Llo; k$L < k$Lhi; k$L++)", d, d, d, d, d);
-            k.addStatement("int i$L = s$L + k$L * $L", d, d, d, p.dilations()[d]);
+            k.addStatement("int i$L = s$L + $L", d, d, IndexMath.scaled("k" + d, p.dilations()[d]));
         }
         StringBuilder offset = new StringBuilder("xb");
         StringBuilder index = new StringBuilder("xb");
         for (int d = 0; d < n; d++) {
-            offset.append(" + i").append(d).append(inStrides[d] == 1 ? "" : " * " + inStrides[d]);
-            index.append(" + i").append(d).append(indexStrides[d] == 1 ? "" : " * " + indexStrides[d]);
+            offset.append(" + ").append(IndexMath.scaled("i" + d, inStrides[d]));
+            index.append(" + ").append(IndexMath.scaled("i" + d, indexStrides[d]));
         }
         CodeBlock v = JavaTypes.load(t, w.in(0).at(offset), w.runtime());
         if (max) {
@@ -102,7 +107,7 @@ public final class PoolKernel implements JavaKernel {
         }
         StringBuilder y = new StringBuilder("yb");
         for (int d = 1; d < n; d++) {
-            y.append(" + o").append(d).append(outStrides[d] == 1 ? "" : " * " + outStrides[d]);
+            y.append(" + ").append(IndexMath.scaled("o" + d, outStrides[d]));
         }
         if (max) {
             k.addStatement("$L = $L", w.out(0).at(y), JavaTypes.store(t, CodeBlock.of("best"), w.runtime()));
@@ -133,17 +138,12 @@ public final class PoolKernel implements JavaKernel {
             if (p.countIncludePad()) {
                 long end = p.input()[d] + p.padsEnd()[d];
                 s.append("Math.min(").append(p.kernel()[d]).append(", ")
-                        .append(ceilDiv(end + " - s" + d, p.dilations()[d])).append(")");
+                        .append(IndexMath.ceilDiv(end + " - s" + d, p.dilations()[d])).append(")");
             } else {
                 s.append("Math.max(0, k").append(d).append("hi - k").append(d).append("lo)");
             }
         }
         return s.toString();
-    }
-
-    /** {@code ceil(numerator / divisor)} for a non-negative int expression, as Java source. */
-    private static String ceilDiv(String numerator, long divisor) {
-        return divisor == 1 ? numerator : "(" + numerator + " + " + (divisor - 1) + ") / " + divisor;
     }
 
     private static long[] columnMajor(long[] dims) {

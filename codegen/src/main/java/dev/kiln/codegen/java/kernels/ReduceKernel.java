@@ -55,17 +55,18 @@ public final class ReduceKernel implements JavaKernel {
         w.cost(Math.max(outSize, w.in(0).type().size()));
         CodeBlock.Builder k = w.code();
         k.beginControlFlow("for (int item = lo; item < hi; item++)");
-        StringBuilder base = new StringBuilder("0");
+        List<String> base = new ArrayList<>();
         long inner = 1;
         for (int i = kept.size() - 1; i >= 0; i--) {
             int d = kept.get(i);
             if (in[d] == 1) {
                 continue;
             }
-            base.append(" + (item / ").append(inner).append(" % ").append(in[d]).append(") * ").append(strides[d]);
+            String coordinate = inner == 1 ? "item % " + in[d] : "item / " + inner + " % " + in[d];
+            base.add(0, IndexMath.scaled("(" + coordinate + ")", strides[d]));
             inner *= in[d];
         }
-        k.addStatement("int base = $L", base);
+        k.addStatement("int base = $L", base.isEmpty() ? "0" : String.join(" + ", base));
         Accumulator acc = Accumulator.of(op, t);
         if (op.equals("ReduceMax") && count > 0) {
             // start from the first element: a NaN there stays the maximum, as in ONNX Runtime
@@ -77,7 +78,7 @@ public final class ReduceKernel implements JavaKernel {
         for (int d : reduced) {
             String r = "r" + d;
             k.beginControlFlow("for (int $L = 0; $L < $L; $L++)", r, r, in[d], r);
-            offset.append(" + ").append(r).append(" * ").append(strides[d]);
+            offset.append(" + ").append(IndexMath.scaled(r, strides[d]));
         }
         CodeBlock v = JavaTypes.load(t, w.in(0).at(offset), w.runtime());
         if (op.equals("ReduceMax")) {
@@ -93,7 +94,7 @@ public final class ReduceKernel implements JavaKernel {
         }
         CodeBlock result = op.equals("ReduceMean")
                 ? CodeBlock.of("($L) (acc / $L)", JavaTypes.compute(t), count)
-                : CodeBlock.of("($L) acc", JavaTypes.compute(t));
+                : acc.type.equals(JavaTypes.compute(t)) ? CodeBlock.of("acc") : CodeBlock.of("($L) acc", JavaTypes.compute(t));
         k.addStatement("$L = $L", w.out(0).at("item"), JavaTypes.store(t, result, w.runtime()));
         k.endControlFlow();
     }

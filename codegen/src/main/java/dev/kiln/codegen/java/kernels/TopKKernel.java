@@ -40,12 +40,17 @@ public final class TopKKernel implements JavaKernel {
         k.addStatement("$L[] best = new $L[$L]", c, c, p.k());
         k.addStatement("int[] at = new int[$L]", p.k());
         k.beginControlFlow("for (int item = lo; item < hi; item++)");
-        k.addStatement("int o = item / $L", inner);
-        k.addStatement("int i = item % $L", inner);
-        k.addStatement("int xb = o * $L + i", (long) p.extent() * inner);
+        if (inner == 1) {
+            k.addStatement("int o = item");
+            k.addStatement("int xb = o * $L", p.extent());
+        } else {
+            k.addStatement("int o = item / $L", inner);
+            k.addStatement("int i = item % $L", inner);
+            k.addStatement("int xb = o * $L + i", (long) p.extent() * inner);
+        }
         k.addStatement("int n = 0");
         k.beginControlFlow("for (int e = 0; e < $L; e++)", p.extent());
-        k.addStatement("$L v = $L", c, JavaTypes.load(t, w.in(0).at("xb + e * " + inner), w.runtime()));
+        k.addStatement("$L v = $L", c, JavaTypes.load(t, w.in(0).at("xb + " + IndexMath.scaled("e", inner)), w.runtime()));
         CodeBlock beats = p.largest() ? Ordering.greater(t, "v", "best[j - 1]") : Ordering.less(t, "v", "best[j - 1]");
         k.addStatement("int j = n < $L ? n++ : $L", p.k(), p.k());
         k.add("// shift worse entries down until v's place; an entry equal to v stays ahead of it\n");
@@ -61,13 +66,13 @@ public final class TopKKernel implements JavaKernel {
         k.addStatement("at[j] = e");
         k.endControlFlow();
         k.endControlFlow();
-        k.addStatement("int yb = o * $L + i", (long) p.k() * inner);
+        k.addStatement("int yb = o * $L$L", (long) p.k() * inner, inner == 1 ? "" : " + i");
         k.beginControlFlow("for (int j = 0; j < $L; j++)", p.k());
         if (w.hasOut(0)) {
-            k.addStatement("$L = $L", w.out(0).at("yb + j * " + inner), JavaTypes.store(t, CodeBlock.of("best[j]"), w.runtime()));
+            k.addStatement("$L = $L", w.out(0).at("yb + " + IndexMath.scaled("j", inner)), JavaTypes.store(t, CodeBlock.of("best[j]"), w.runtime()));
         }
         if (w.hasOut(1)) {
-            k.addStatement("$L = at[j]", w.out(1).at("yb + j * " + inner));
+            k.addStatement("$L = at[j]", w.out(1).at("yb + " + IndexMath.scaled("j", inner)));
         }
         k.endControlFlow();
         k.endControlFlow();
