@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.runtime.Half;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -143,6 +144,19 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
         }
     }
 
+    @Test
+    void float16PoolsAndReductions() {
+        long[] dims = {2, 3, 15, 14};
+        short[] x = halves(dims, 22);
+        ElementType h = ElementType.FLOAT16;
+        check(new SingleNodeOracle("MaxPool", 22).input("x", h, dims, x).output("y", h)
+                .ints("kernel_shape", 3, 2).ints("strides", 2, 2).integer("ceil_mode", 1));
+        check(new SingleNodeOracle("AveragePool", 22).input("x", h, dims, x).output("y", h)
+                .ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).integer("count_include_pad", 1));
+        check(new SingleNodeOracle("ReduceMax", 18).input("x", h, dims, x).constant("axes", 1, 3).output("y", h));
+        check(new SingleNodeOracle("ReduceSum", 13).input("x", h, dims, x).constant("axes", 2).output("y", h));
+    }
+
     /** Kiln (four threads) and ONNX Runtime agree on every output. */
     private static void check(SingleNodeOracle model) {
         Object[] ort = model.onnxRuntime();
@@ -156,6 +170,16 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
                     boolean same = Float.isNaN(expected[j]) ? Float.isNaN(actual[j])
                             : Math.abs(actual[j] - expected[j]) <= 1e-5 * Math.max(1, Math.abs(expected[j]));
                     assertTrue(same, "output " + i + " element " + j + ": " + actual[j] + ", expected " + expected[j]);
+                }
+            } else if (ort[i] instanceof short[] expected) {
+                short[] actual = (short[]) kiln[i];
+                assertEquals(expected.length, actual.length, "output " + i + " size");
+                for (int j = 0; j < expected.length; j++) {
+                    float e = Half.toFloat(expected[j]);
+                    float a = Half.toFloat(actual[j]);
+                    // one float16 rounding step apart at most: both round a float result
+                    assertTrue(Math.abs(a - e) <= 2e-3 * Math.max(1, Math.abs(e)),
+                            "output " + i + " element " + j + ": " + a + ", expected " + e);
                 }
             } else if (ort[i] instanceof long[] expected) {
                 assertArrayEquals(expected, (long[]) kiln[i], "output " + i);
@@ -180,6 +204,15 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
         float[] x = new float[size(dims)];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) r.nextGaussian() * 3;
+        }
+        return x;
+    }
+
+    private static short[] halves(long[] dims, long seed) {
+        float[] f = floats(dims, seed);
+        short[] x = new short[f.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Half.fromFloat(f[i]);
         }
         return x;
     }

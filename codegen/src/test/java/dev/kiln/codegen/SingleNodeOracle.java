@@ -23,6 +23,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,8 @@ import java.util.Set;
 /**
  * A one-node ONNX model built with the protobuf builders, run both by ONNX Runtime
  * and by Kiln's generated Java, for tests that compare the two. Runtime inputs are
- * flat arrays (float[], double[], int[], long[], byte[]); constant inputs (axes,
- * k) become int64 initializers.
+ * flat arrays (float[], double[], short[] for float16, int[], long[], byte[]);
+ * constant inputs (axes, k) become int64 initializers.
  */
 final class SingleNodeOracle {
     private final int opset;
@@ -144,6 +145,7 @@ final class SingleNodeOracle {
         return switch (type) {
             case FLOAT -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) data), dims);
             case DOUBLE -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) data), dims);
+            case FLOAT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) data), dims, OnnxJavaType.FLOAT16);
             case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) data), dims);
             case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) data), dims);
             case INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), dims, OnnxJavaType.INT8);
@@ -163,6 +165,12 @@ final class SingleNodeOracle {
             case DOUBLE -> {
                 DoubleBuffer b = t.getDoubleBuffer();
                 double[] a = new double[b.remaining()];
+                b.get(a);
+                return a;
+            }
+            case FLOAT16 -> {
+                ShortBuffer b = t.getShortBuffer();
+                short[] a = new short[b.remaining()];
                 b.get(a);
                 return a;
             }
