@@ -28,6 +28,11 @@ public final class ArgMax extends OpDef {
         return Types.NUMERIC;
     }
 
+    @Override
+    public String notes() {
+        return "a NaN is the maximum only where it comes first (as in ONNX Runtime)";
+    }
+
     public static Params params(Node node) {
         return params(new InferContext(node));
     }

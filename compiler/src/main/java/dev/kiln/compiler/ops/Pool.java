@@ -40,6 +40,12 @@ public final class Pool extends OpDef {
         return opType().equals("MaxPool") ? MAX_TYPES : Types.FLOATS;
     }
 
+    @Override
+    public String notes() {
+        return opType().equals("MaxPool") ? "a NaN is never the maximum (as in ONNX Runtime's Indices path)"
+                : "SAME padding with dilations follows the spec (ONNX Runtime pads for the undilated kernel)";
+    }
+
     public static Params params(Node node) {
         return params(new InferContext(node));
     }

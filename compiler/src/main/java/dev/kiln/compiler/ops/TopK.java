@@ -27,6 +27,11 @@ public final class TopK extends OpDef {
     }
 
     @Override
+    public String notes() {
+        return "k must be known at compile time; results are always sorted";
+    }
+
+    @Override
     public boolean isStaticInput(Node node, int index) {
         return index == 1;
     }
