@@ -2,8 +2,10 @@ package dev.kiln.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.runtime.Half;
 import java.util.Random;
@@ -155,6 +157,31 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
                 .ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).integer("count_include_pad", 1));
         check(new SingleNodeOracle("ReduceMax", 18).input("x", h, dims, x).constant("axes", 1, 3).output("y", h));
         check(new SingleNodeOracle("ReduceSum", 13).input("x", h, dims, x).constant("axes", 2).output("y", h));
+    }
+
+    /** Inputs ONNX Runtime would also refuse get a compile error naming the node, op, opset and what is wrong. */
+    @Test
+    void badInputsAreClearCompileErrors() {
+        long[] dims = {2, 9};
+        SingleNodeOracle topK = new SingleNodeOracle("TopK", 11).input("x", F, dims, floats(dims, 23)).constant("k", 10)
+                .output("values", F).output("indices", I64);
+        assertError(topK, "TopK", "k = 10 is outside [0, 9]");
+        SingleNodeOracle pool = new SingleNodeOracle("MaxPool", 22).input("x", F, dims, floats(dims, 24)).output("y", F)
+                .ints("kernel_shape", 2);
+        assertError(pool, "MaxPool", "must be [N, C, spatial...]");
+        long[] image = {1, 1, 4, 4};
+        SingleNodeOracle big = new SingleNodeOracle("AveragePool", 22).input("x", F, image, floats(image, 25))
+                .output("y", F).ints("kernel_shape", 5, 2);
+        assertError(big, "AveragePool", "larger than the padded input");
+        SingleNodeOracle axis = new SingleNodeOracle("ArgMax", 13).input("x", F, dims, floats(dims, 26)).output("y", I64)
+                .integer("axis", 2);
+        assertError(axis, "ArgMax", "axis 2 is out of range for rank 2");
+    }
+
+    private static void assertError(SingleNodeOracle model, String op, String detail) {
+        CompileException e = assertThrows(CompileException.class, () -> model.kiln(1));
+        assertTrue(e.getMessage().contains(op) && e.getMessage().contains("opset") && e.getMessage().contains(detail),
+                e.getMessage());
     }
 
     /** Kiln (four threads) and ONNX Runtime agree on every output. */
