@@ -6,6 +6,7 @@ import dev.kiln.codegen.java.kernels.GemmKernel;
 import dev.kiln.codegen.java.kernels.GlobalPoolKernel;
 import dev.kiln.codegen.java.kernels.MatMulKernel;
 import dev.kiln.codegen.java.kernels.NormalizationKernel;
+import dev.kiln.codegen.java.kernels.PoolKernel;
 import dev.kiln.codegen.java.kernels.SoftmaxKernel;
 import dev.kiln.compiler.ir.Node;
 
@@ -26,5 +27,9 @@ final class NeuralKernels {
             "GroupNormalization"}) {
             k.add("", op, new NormalizationKernel());
         }
+
+        k.add("", "LogSoftmax", new SoftmaxKernel());
+        k.add("", "AveragePool", new PoolKernel());
+        k.add("", "MaxPool", new PoolKernel());
     }
 }

@@ -35,6 +35,13 @@ public final class Reduce extends OpDef {
     }
 
     @Override
+    public String notes() {
+        String axes = "axes must be known at compile time";
+        return opType().equals("ReduceMax") ? axes + "; a NaN is the maximum only where it comes first (as in ONNX Runtime)"
+                : axes;
+    }
+
+    @Override
     public boolean isStaticInput(Node node, int index) {
         return index == 1;
     }

@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import dev.kiln.codegen.java.JavaKernel;
 import dev.kiln.codegen.java.JavaTypes;
 import dev.kiln.codegen.java.KernelWriter;
+import dev.kiln.codegen.java.Loops;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.OpRegistry;
@@ -12,9 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Reduce ops. One work item is one output element: its coordinates along the
- * kept axes fix a base offset, and nested loops over the reduced axes visit its
- * inputs. Sums are kept in double.
+ * ReduceMean, ReduceSum and ReduceMax. One work item is one output element: its
+ * coordinates along the kept axes fix a base offset, and nested loops over the
+ * reduced axes visit its inputs. Float sums are kept in double, integer sums in
+ * long (wrapping like the storage type); the maximum of an empty set is the
+ * type's lowest value, a sum over it 0. NaN handling follows ONNX Runtime: the
+ * maximum starts from the first element and only a greater value replaces it.
  */
 public final class ReduceKernel implements JavaKernel {
     @Override
@@ -25,13 +29,13 @@ public final class ReduceKernel implements JavaKernel {
     @Override
     public void emit(KernelWriter w) {
         String op = w.node().opType();
-        if (!op.equals("ReduceMean")) {
+        if (!op.equals("ReduceMean") && !op.equals("ReduceSum") && !op.equals("ReduceMax")) {
             throw new CompileException(w.node().describe() + ": no Java kernel for " + op);
         }
         Reduce.Params p = ((Reduce) OpRegistry.standard().get(w.node())).params(w.node());
         ElementType t = w.in(0).elementType();
         long[] in = w.in(0).type().dims();
-        long[] strides = dev.kiln.codegen.java.Loops.contiguous(in);
+        long[] strides = Loops.contiguous(in);
         List<Integer> kept = new ArrayList<>();
         List<Integer> reduced = new ArrayList<>();
         long count = 1;
@@ -44,34 +48,67 @@ public final class ReduceKernel implements JavaKernel {
             }
         }
         long outSize = w.out(0).type().size();
-        w.work((int) Math.max(1, outSize));
-        w.cost(w.in(0).type().size());
+        if (outSize == 0) {
+            return; // nothing to write
+        }
+        w.work((int) outSize);
+        w.cost(Math.max(outSize, w.in(0).type().size()));
         CodeBlock.Builder k = w.code();
         k.beginControlFlow("for (int item = lo; item < hi; item++)");
-        StringBuilder base = new StringBuilder("0");
+        List<String> base = new ArrayList<>();
         long inner = 1;
         for (int i = kept.size() - 1; i >= 0; i--) {
             int d = kept.get(i);
             if (in[d] == 1) {
                 continue;
             }
-            base.append(" + (item / ").append(inner).append(" % ").append(in[d]).append(") * ").append(strides[d]);
+            String coordinate = inner == 1 ? "item % " + in[d] : "item / " + inner + " % " + in[d];
+            base.add(0, IndexMath.scaled("(" + coordinate + ")", strides[d]));
             inner *= in[d];
         }
-        k.addStatement("int base = $L", base);
-        k.addStatement("double acc = 0");
+        k.addStatement("int base = $L", base.isEmpty() ? "0" : String.join(" + ", base));
+        Accumulator acc = Accumulator.of(op, t);
+        if (op.equals("ReduceMax") && count > 0) {
+            // start from the first element: a NaN there stays the maximum, as in ONNX Runtime
+            k.addStatement("$L acc = $L", acc.type, JavaTypes.load(t, w.in(0).at("base"), w.runtime()));
+        } else {
+            k.addStatement("$L acc = $L", acc.type, acc.initial);
+        }
         StringBuilder offset = new StringBuilder("base");
         for (int d : reduced) {
             String r = "r" + d;
             k.beginControlFlow("for (int $L = 0; $L < $L; $L++)", r, r, in[d], r);
-            offset.append(" + ").append(r).append(" * ").append(strides[d]);
+            offset.append(" + ").append(IndexMath.scaled(r, strides[d]));
         }
-        k.addStatement("acc += $L", JavaTypes.load(t, w.in(0).at(offset), w.runtime()));
+        CodeBlock v = JavaTypes.load(t, w.in(0).at(offset), w.runtime());
+        if (op.equals("ReduceMax")) {
+            k.addStatement("$L v = $L", JavaTypes.compute(t), v);
+            k.beginControlFlow("if ($L)", Ordering.greater(t, "v", "acc")); // a later NaN never wins
+            k.addStatement("acc = v");
+            k.endControlFlow();
+        } else {
+            k.addStatement("acc += $L", v);
+        }
         for (int ignored : reduced) {
             k.endControlFlow();
         }
-        k.addStatement("$L = $L", w.out(0).at("item"),
-                JavaTypes.store(t, CodeBlock.of("($L) (acc / $L)", JavaTypes.compute(t), count), w.runtime()));
+        CodeBlock result = op.equals("ReduceMean")
+                ? CodeBlock.of("($L) (acc / $L)", JavaTypes.compute(t), count)
+                : acc.type.equals(JavaTypes.compute(t)) ? CodeBlock.of("acc") : CodeBlock.of("($L) acc", JavaTypes.compute(t));
+        k.addStatement("$L = $L", w.out(0).at("item"), JavaTypes.store(t, result, w.runtime()));
         k.endControlFlow();
+    }
+
+    /** The accumulator's Java type and start value for an op and element type. */
+    private record Accumulator(String type, String initial) {
+        static Accumulator of(String op, ElementType t) {
+            if (op.equals("ReduceMax")) {
+                return new Accumulator(JavaTypes.compute(t), Ordering.lowest(t));
+            }
+            if (op.equals("ReduceSum") && t.isInteger()) {
+                return new Accumulator("long", "0L");
+            }
+            return new Accumulator("double", "0");
+        }
     }
 }
