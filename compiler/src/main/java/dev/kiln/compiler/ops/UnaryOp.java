@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Element-wise ops with one input and an output of the same type and shape:
@@ -19,6 +20,7 @@ public final class UnaryOp extends OpDef {
     private final Set<ElementType> types;
     private final Map<String, Float> attributeDefaults = new LinkedHashMap<>();
     private DoubleUnaryOperator fold;
+    private LongUnaryOperator foldSignedIntegers;
 
     public UnaryOp(String opType, int minOpset, Set<ElementType> types) {
         super(opType, minOpset);
@@ -34,6 +36,15 @@ public final class UnaryOp extends OpDef {
     /** Lets the op be folded on constant float input with {@code f}. */
     public UnaryOp folding(DoubleUnaryOperator f) {
         this.fold = f;
+        return this;
+    }
+
+    /**
+     * Lets the op be folded on constant signed-integer input with {@code f} (shape
+     * chains compute in int64: Neg, Abs...). Unsigned and bool constants are not folded.
+     */
+    public UnaryOp foldingSignedIntegers(LongUnaryOperator f) {
+        this.foldSignedIntegers = f;
         return this;
     }
 
@@ -63,6 +74,13 @@ public final class UnaryOp extends OpDef {
     @Override
     public List<Tensor> fold(InferContext ctx) {
         Tensor x = ctx.constant(0);
+        if (foldSignedIntegers != null && Types.SIGNED_INTS.contains(x.elementType())) {
+            long[] v = x.toLongs();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = foldSignedIntegers.applyAsLong(v[i]);
+            }
+            return List.of(Tensor.fromLongs(x.type(), v));
+        }
         if (fold == null || !x.elementType().isFloat()) {
             return null;
         }
