@@ -51,7 +51,7 @@ public final class UnaryKernel implements JavaKernel {
             case "Sqrt" -> CodeBlock.of("($L) Math.sqrt($L)", c, v);
             case "Erf" -> floating ? CodeBlock.of("($L) $T.erf((double) $L)", c, w.runtime().math(), v)
                     : CodeBlock.of("($L) Math.round($T.erf((double) $L))", c, w.runtime().math(), v);
-            case "Relu" -> CodeBlock.of("($L > $L ? $L : $L)", v, zero, v, zero);
+            case "Relu" -> CodeBlock.of("($L < $L ? $L : $L)", v, zero, zero, v); // NaN stays NaN
             case "Sigmoid" -> CodeBlock.of("($L) (1.0 / (1.0 + Math.exp(-$L)))", c, v);
             case "Tanh" -> CodeBlock.of("($L) Math.tanh($L)", c, v);
             case "HardSigmoid" -> CodeBlock.of("Math.max($L, Math.min($L, $L * $L + $L))", zero, one,
