@@ -1,5 +1,6 @@
 package dev.kiln.codegen;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -20,6 +21,7 @@ import dev.kiln.codegen.conformance.TensorComparison;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.onnx.TensorProtos;
@@ -36,6 +38,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import shade.com.google.protobuf.ByteString;
@@ -46,9 +49,9 @@ import shade.com.google.protobuf.ByteString;
  * integer extremes, tensors big enough to be split into work items and run on 4 threads,
  * and PRelu slopes broadcast along different axes.
  *
- * <p>ONNX Runtime's CPU provider lacks float16 kernels for most of these ops, so for
- * float16 the reference is ONNX Runtime's float result on the same (float16-exact)
- * inputs, rounded to float16: what the spec asks of a float16 kernel. Likewise for
+ * <p>ONNX Runtime's CPU provider lacks float16 and bfloat16 kernels for most of these ops,
+ * so for them the reference is ONNX Runtime's float result on the same (16-bit exact)
+ * inputs, rounded to 16 bits: what the spec asks of such a kernel. Likewise for
  * double where it has only a float kernel ({@link #DOUBLE_VIA_FLOAT}), compared with
  * float precision. It has no int64 Relu and no integer PRelu, so those are left out.
  */
@@ -77,7 +80,8 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
     @TestFactory
     Stream<DynamicTest> againstOnnxRuntime() {
         List<Case> cases = new ArrayList<>();
-        for (ElementType t : List.of(ElementType.FLOAT, ElementType.DOUBLE, ElementType.FLOAT16)) {
+        for (ElementType t : List.of(ElementType.FLOAT, ElementType.DOUBLE, ElementType.FLOAT16,
+                ElementType.BFLOAT16)) {
             for (String op : List.of("Abs", "Neg", "Ceil", "Floor", "Round", "Exp", "Log", "Reciprocal", "Relu",
                     "Softplus", "Mish", "Selu", "Elu", "ThresholdedRelu", "LeakyRelu", "HardSigmoid", "Gelu")) {
                 cases.add(new Case(op, Map.of(), t, BIG));
@@ -109,6 +113,51 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 
+    /**
+     * Unary ops on constants fold at compile time (they sit in shape chains and weight
+     * preprocessing): y = PRelu(x, Neg(Abs(Floor(c)))) and the int64 chain
+     * k = Neg(Abs(Neg(n))) leave only the PRelu to run, with ONNX Runtime's results.
+     */
+    @Test
+    void constantChainsFold() throws IOException {
+        long[] xShape = {2, 3, 4, 5};
+        Tensor c = Tensor.fromDoubles(new TensorType(ElementType.FLOAT, new long[] {5}),
+                new double[] {-1.5, 2.5, -0.25, 0, 3.75});
+        Tensor n = Tensor.fromLongs(new TensorType(ElementType.INT64, new long[] {4}),
+                new long[] {-7, 0, 9, Long.MIN_VALUE + 1});
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("chains")
+                .addInput(valueInfo("in0", ElementType.FLOAT, xShape))
+                .addInitializer(initializer("c", c)).addInitializer(initializer("n", n))
+                .addNode(node("Floor", "c", "c1")).addNode(node("Abs", "c1", "c2")).addNode(node("Neg", "c2", "slope"))
+                .addNode(NodeProto.newBuilder().setOpType("PRelu").addInput("in0").addInput("slope").addOutput("y"))
+                .addNode(node("Neg", "n", "n1")).addNode(node("Abs", "n1", "n2")).addNode(node("Neg", "n2", "k"))
+                .addOutput(valueInfo("y", ElementType.FLOAT, xShape))
+                .addOutput(valueInfo("k", ElementType.INT64, new long[] {4}));
+        Path model = dir.resolve("chains.onnx");
+        Files.write(model, ModelProto.newBuilder().setIrVersion(9).setGraph(graph)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).build().toByteArray());
+        Compilation compilation = Compilation.of(model, new InputBindings());
+        assertEquals(List.of("PRelu"), compilation.model().graph().nodes().stream().map(Node::opType).toList());
+
+        Tensor x = finite(values(new TensorType(ElementType.FLOAT, xShape), new Random(7)));
+        LoadedModel loaded = LoadedModel.of(Generator.generate(compilation, GenerateOptions.defaults("chains")));
+        Object[] actual = loaded.run(x.data());
+        List<Tensor> expected = onnxRuntimeOutputs(model, List.of(x),
+                List.of(new TensorType(ElementType.FLOAT, xShape), n.type()));
+        assertNull(TensorComparison.mismatch(expected.get(0), new Tensor(expected.get(0).type(), actual[0]), 1e-6, 0));
+        assertNull(TensorComparison.mismatch(expected.get(1), new Tensor(n.type(), actual[1]), 0, 0));
+    }
+
+    private static NodeProto node(String op, String input, String output) {
+        return NodeProto.newBuilder().setOpType(op).addInput(input).addOutput(output).build();
+    }
+
+    private static TensorProto initializer(String name, Tensor t) {
+        return TensorProto.newBuilder().setName(name).setDataType(t.elementType().code())
+                .addAllDims(java.util.Arrays.stream(t.type().dims()).boxed().toList())
+                .setRawData(ByteString.copyFrom(rawBytes(t))).build();
+    }
+
     private void check(Case c) throws IOException {
         Random random = new Random(c.name().hashCode());
         List<Tensor> inputs = new ArrayList<>();
@@ -129,7 +178,7 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
 
         Tensor expected;
         double rtol;
-        boolean viaFloat = c.type() == ElementType.FLOAT16
+        boolean viaFloat = c.type() == ElementType.FLOAT16 || c.type() == ElementType.BFLOAT16
                 || c.type() == ElementType.DOUBLE && DOUBLE_VIA_FLOAT.contains(c.op());
         if (viaFloat) {
             Files.write(model, model(c, ElementType.FLOAT).toByteArray());
@@ -137,8 +186,8 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
                     new TensorType(ElementType.FLOAT, t.type().dims()), t.toDoubles())).toList();
             Tensor floatResult = onnxRuntime(model, asFloat, new TensorType(ElementType.FLOAT, c.shapes()[0]));
             expected = Tensor.fromDoubles(actual.type(), floatResult.toDoubles());
-            // float16: one step, as float results may round either way; double: float precision
-            rtol = c.type() == ElementType.FLOAT16 ? 1e-3 : 1e-5;
+            // 16-bit: one step, as float results may round either way; double: float precision
+            rtol = c.type() == ElementType.FLOAT16 ? 1e-3 : c.type() == ElementType.BFLOAT16 ? 8e-3 : 1e-5;
         } else {
             expected = onnxRuntime(model, inputs, actual.type());
             rtol = c.type() == ElementType.DOUBLE ? 1e-12 : 1e-5;
@@ -244,6 +293,11 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
 
     /** ONNX Runtime's output 0, single-threaded. */
     private static Tensor onnxRuntime(Path model, List<Tensor> inputs, TensorType outputType) {
+        return onnxRuntimeOutputs(model, inputs, List.of(outputType)).get(0);
+    }
+
+    /** ONNX Runtime's outputs, single-threaded; the graph's inputs are named in0, in1... */
+    private static List<Tensor> onnxRuntimeOutputs(Path model, List<Tensor> inputs, List<TensorType> outputTypes) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> feeds = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -257,11 +311,15 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
                     byName.put("in" + i, feed);
                 }
                 try (OrtSession.Result result = session.run(byName)) {
-                    ByteBuffer out = ((OnnxTensor) result.get(0)).getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                    TensorProto proto = TensorProto.newBuilder().setDataType(outputType.elementType().code())
-                            .addAllDims(java.util.Arrays.stream(outputType.dims()).boxed().toList())
-                            .setRawData(ByteString.copyFrom(out)).build();
-                    return TensorProtos.decode(proto, Path.of("."));
+                    List<Tensor> outputs = new ArrayList<>();
+                    for (int i = 0; i < outputTypes.size(); i++) {
+                        TensorType type = outputTypes.get(i);
+                        ByteBuffer out = ((OnnxTensor) result.get(i)).getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                        outputs.add(TensorProtos.decode(TensorProto.newBuilder().setDataType(type.elementType().code())
+                                .addAllDims(java.util.Arrays.stream(type.dims()).boxed().toList())
+                                .setRawData(ByteString.copyFrom(out)).build(), Path.of(".")));
+                    }
+                    return outputs;
                 }
             }
         } catch (OrtException e) {
