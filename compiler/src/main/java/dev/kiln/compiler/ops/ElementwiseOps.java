@@ -19,7 +19,7 @@ final class ElementwiseOps {
         r.add(new UnaryOp("Sqrt", 6, Types.FLOATS).folding(Math::sqrt));
         r.add(new UnaryOp("Erf", 9, Types.NUMERIC).folding(KilnMath::erf));
         r.add(new UnaryOp("Relu", 6, Types.SIGNED_NUMERIC).folding(x -> Math.max(x, 0))
-                .foldingSignedIntegers(x -> Math.max(x, 0)));
+                .foldingSignedIntegers(x -> Math.max(x, 0)).integersSince(14));
         r.add(new UnaryOp("Sigmoid", 6, Types.FLOATS));
         r.add(new UnaryOp("Tanh", 6, Types.FLOATS));
         r.add(new UnaryOp("HardSigmoid", 6, Types.FLOATS).attribute("alpha", 0.2f).attribute("beta", 0.5f));

@@ -21,6 +21,7 @@ public final class UnaryOp extends OpDef {
     private final Map<String, Float> attributeDefaults = new LinkedHashMap<>();
     private DoubleUnaryOperator fold;
     private LongUnaryOperator foldSignedIntegers;
+    private int integersSince;
 
     public UnaryOp(String opType, int minOpset, Set<ElementType> types) {
         super(opType, minOpset);
@@ -48,6 +49,12 @@ public final class UnaryOp extends OpDef {
         return this;
     }
 
+    /** Integer inputs are accepted only from this opset on (Relu: 14); floats from the op's minimum. */
+    public UnaryOp integersSince(int opset) {
+        this.integersSince = opset;
+        return this;
+    }
+
     /** The value of float attribute {@code name} on {@code node}, or its default. */
     public float attribute(Node node, String name) {
         Float def = attributeDefaults.get(name);
@@ -64,7 +71,11 @@ public final class UnaryOp extends OpDef {
 
     @Override
     public List<TensorType> infer(InferContext ctx) {
-        ctx.expectType(0, types);
+        ElementType t = ctx.expectType(0, types);
+        if (t.isInteger() && ctx.opset() < integersSince) {
+            throw ctx.error("input 0 has element type " + t.onnxName() + ", which " + opType()
+                    + " accepts only from opset " + integersSince);
+        }
         for (String name : attributeDefaults.keySet()) {
             attribute(ctx.node(), name); // checks the kind
         }
