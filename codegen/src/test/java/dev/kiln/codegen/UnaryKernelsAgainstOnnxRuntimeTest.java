@@ -2,6 +2,8 @@ package dev.kiln.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -19,6 +21,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.kiln.codegen.conformance.TensorComparison;
 import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
@@ -148,6 +151,28 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
         assertNull(TensorComparison.mismatch(expected.get(1), new Tensor(n.type(), actual[1]), 0, 0));
     }
 
+    /** Inputs the spec rules out are refused with a CompileException naming the op, opset and problem. */
+    @Test
+    void refusesWhatTheSpecRulesOut() throws IOException {
+        assertRefused(new Case("PRelu", Map.of(), ElementType.FLOAT, new long[] {2, 3}, new long[] {4}), OPSET,
+                "PRelu", "does not broadcast to the shape of X");
+        assertRefused(new Case("Relu", Map.of(), ElementType.INT32, new long[] {4}), 13, "Relu", "only from opset 14");
+        assertRefused(new Case("PRelu", Map.of(), ElementType.INT64, new long[] {4}, new long[] {1}), 8,
+                "PRelu", "only from opset 9");
+        assertRefused(new Case("Neg", Map.of(), ElementType.UINT8, new long[] {4}), OPSET, "Neg", "uint8");
+        assertRefused(new Case("Exp", Map.of(), ElementType.INT32, new long[] {4}), OPSET, "Exp", "int32");
+    }
+
+    private void assertRefused(Case c, int opset, String... messageParts) throws IOException {
+        Path model = dir.resolve("refused.onnx");
+        Files.write(model, model(c, c.type(), opset).toByteArray());
+        CompileException e = assertThrows(CompileException.class, () -> Compilation.of(model, new InputBindings()));
+        for (String part : messageParts) {
+            assertTrue(e.getMessage().contains(part), e.getMessage() + " should mention " + part);
+        }
+        assertTrue(e.getMessage().contains("opset " + opset), e.getMessage() + " should name the opset");
+    }
+
     private static NodeProto node(String op, String input, String output) {
         return NodeProto.newBuilder().setOpType(op).addInput(input).addOutput(output).build();
     }
@@ -262,6 +287,10 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
 
     /** A one-node model: inputs x (and slope), output y of the first input's shape. */
     private static ModelProto model(Case c, ElementType type) {
+        return model(c, type, OPSET);
+    }
+
+    private static ModelProto model(Case c, ElementType type, int opset) {
         NodeProto.Builder node = NodeProto.newBuilder().setOpType(c.op()).addOutput("y");
         GraphProto.Builder graph = GraphProto.newBuilder().setName("unary");
         for (int i = 0; i < c.shapes().length; i++) {
@@ -279,7 +308,7 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
         }
         graph.addNode(node).addOutput(valueInfo("y", type, c.shapes()[0]));
         return ModelProto.newBuilder().setIrVersion(9).setGraph(graph)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).build();
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).build();
     }
 
     private static ValueInfoProto valueInfo(String name, ElementType type, long[] dims) {

@@ -26,7 +26,10 @@ final class PRelu extends OpDef {
 
     @Override
     public List<TensorType> infer(InferContext ctx) {
-        ctx.expectType(0, TYPES);
+        ElementType t = ctx.expectType(0, TYPES);
+        if (t.isInteger() && ctx.opset() < 9) {
+            throw ctx.error("input 0 has element type " + t.onnxName() + ", which PRelu accepts only from opset 9");
+        }
         ctx.expectSameType(0, 1);
         long[] x = ctx.input(0).dims();
         long[] slope = ctx.input(1).dims();
