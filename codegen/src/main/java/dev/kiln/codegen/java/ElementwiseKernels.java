@@ -1,6 +1,7 @@
 package dev.kiln.codegen.java;
 
 import dev.kiln.codegen.java.kernels.BinaryKernel;
+import dev.kiln.codegen.java.kernels.PReluKernel;
 import dev.kiln.codegen.java.kernels.UnaryKernel;
 
 /** Kernels of the element-wise ops. */
@@ -15,5 +16,6 @@ final class ElementwiseKernels {
         for (String op : UnaryKernel.OPS) {
             k.add("", op, new UnaryKernel());
         }
+        k.add("", "PRelu", new PReluKernel()); // ops-unary
     }
 }

@@ -18,12 +18,32 @@ final class ElementwiseOps {
 
         r.add(new UnaryOp("Sqrt", 6, Types.FLOATS).folding(Math::sqrt));
         r.add(new UnaryOp("Erf", 9, Types.NUMERIC).folding(KilnMath::erf));
-        r.add(new UnaryOp("Relu", 6, Types.SIGNED_NUMERIC).folding(x -> Math.max(x, 0)));
+        r.add(new UnaryOp("Relu", 6, Types.SIGNED_NUMERIC).folding(x -> Math.max(x, 0))
+                .foldingSignedIntegers(x -> Math.max(x, 0)).integersSince(14));
         r.add(new UnaryOp("Sigmoid", 6, Types.FLOATS));
         r.add(new UnaryOp("Tanh", 6, Types.FLOATS));
         r.add(new UnaryOp("HardSigmoid", 6, Types.FLOATS).attribute("alpha", 0.2f).attribute("beta", 0.5f));
         r.add(new UnaryOp("HardSwish", 14, Types.FLOATS));
         r.add(new UnaryOp("LeakyRelu", 6, Types.FLOATS).attribute("alpha", 0.01f));
         r.add(new UnaryOp("Gelu", 20, Types.FLOATS));
+
+        // Unary math functions and activations (minOpset: the first version without the
+        // legacy consumed_inputs attribute, whose semantics are unchanged since).
+        r.add(new UnaryOp("Abs", 6, Types.NUMERIC).folding(Math::abs).foldingSignedIntegers(Math::abs));
+        r.add(new UnaryOp("Neg", 6, Types.SIGNED_NUMERIC).folding(x -> -x).foldingSignedIntegers(x -> -x));
+        r.add(new UnaryOp("Ceil", 6, Types.FLOATS).folding(Math::ceil));
+        r.add(new UnaryOp("Floor", 6, Types.FLOATS).folding(Math::floor));
+        r.add(new UnaryOp("Round", 11, Types.FLOATS).folding(Math::rint));
+        r.add(new UnaryOp("Exp", 6, Types.FLOATS).folding(Math::exp));
+        r.add(new UnaryOp("Log", 6, Types.FLOATS).folding(Math::log));
+        r.add(new UnaryOp("Reciprocal", 6, Types.FLOATS).folding(x -> 1 / x));
+        r.add(new UnaryOp("Not", 1, Types.BOOL));
+        r.add(new UnaryOp("Elu", 6, Types.FLOATS).attribute("alpha", 1f));
+        r.add(new UnaryOp("Selu", 6, Types.FLOATS)
+                .attribute("alpha", 1.67326319217681884765625f).attribute("gamma", 1.05070102214813232421875f));
+        r.add(new UnaryOp("Softplus", 1, Types.FLOATS));
+        r.add(new UnaryOp("Mish", 18, Types.FLOATS));
+        r.add(new UnaryOp("ThresholdedRelu", 10, Types.FLOATS).attribute("alpha", 1f));
+        r.add(new PRelu());
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Element-wise ops with one input and an output of the same type and shape:
@@ -19,6 +20,8 @@ public final class UnaryOp extends OpDef {
     private final Set<ElementType> types;
     private final Map<String, Float> attributeDefaults = new LinkedHashMap<>();
     private DoubleUnaryOperator fold;
+    private LongUnaryOperator foldSignedIntegers;
+    private int integersSince;
 
     public UnaryOp(String opType, int minOpset, Set<ElementType> types) {
         super(opType, minOpset);
@@ -34,6 +37,21 @@ public final class UnaryOp extends OpDef {
     /** Lets the op be folded on constant float input with {@code f}. */
     public UnaryOp folding(DoubleUnaryOperator f) {
         this.fold = f;
+        return this;
+    }
+
+    /**
+     * Lets the op be folded on constant signed-integer input with {@code f} (shape
+     * chains compute in int64: Neg, Abs...). Unsigned and bool constants are not folded.
+     */
+    public UnaryOp foldingSignedIntegers(LongUnaryOperator f) {
+        this.foldSignedIntegers = f;
+        return this;
+    }
+
+    /** Integer inputs are accepted only from this opset on (Relu: 14); floats from the op's minimum. */
+    public UnaryOp integersSince(int opset) {
+        this.integersSince = opset;
         return this;
     }
 
@@ -53,7 +71,11 @@ public final class UnaryOp extends OpDef {
 
     @Override
     public List<TensorType> infer(InferContext ctx) {
-        ctx.expectType(0, types);
+        ElementType t = ctx.expectType(0, types);
+        if (t.isInteger() && ctx.opset() < integersSince) {
+            throw ctx.error("input 0 has element type " + t.onnxName() + ", which " + opType()
+                    + " accepts only from opset " + integersSince);
+        }
         for (String name : attributeDefaults.keySet()) {
             attribute(ctx.node(), name); // checks the kind
         }
@@ -63,6 +85,13 @@ public final class UnaryOp extends OpDef {
     @Override
     public List<Tensor> fold(InferContext ctx) {
         Tensor x = ctx.constant(0);
+        if (foldSignedIntegers != null && Types.SIGNED_INTS.contains(x.elementType())) {
+            long[] v = x.toLongs();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = foldSignedIntegers.applyAsLong(v[i]);
+            }
+            return List.of(Tensor.fromLongs(x.type(), v));
+        }
         if (fold == null || !x.elementType().isFloat()) {
             return null;
         }

@@ -15,7 +15,9 @@ import java.util.List;
 /** Element-wise ops of one input: math functions and activations. */
 public final class UnaryKernel implements JavaKernel {
     public static final List<String> OPS = List.of("Sqrt", "Erf", "Relu", "Sigmoid", "Tanh", "HardSigmoid",
-            "HardSwish", "LeakyRelu", "Gelu");
+            "HardSwish", "LeakyRelu", "Gelu",
+            "Abs", "Neg", "Ceil", "Floor", "Round", "Exp", "Log", "Reciprocal", "Not",
+            "Elu", "Selu", "Softplus", "Mish", "ThresholdedRelu");
 
     @Override
     public String[] inputNames() {
@@ -49,7 +51,7 @@ public final class UnaryKernel implements JavaKernel {
             case "Sqrt" -> CodeBlock.of("($L) Math.sqrt($L)", c, v);
             case "Erf" -> floating ? CodeBlock.of("($L) $T.erf((double) $L)", c, w.runtime().math(), v)
                     : CodeBlock.of("($L) Math.round($T.erf((double) $L))", c, w.runtime().math(), v);
-            case "Relu" -> CodeBlock.of("($L > $L ? $L : $L)", v, zero, v, zero);
+            case "Relu" -> CodeBlock.of("($L < $L ? $L : $L)", v, zero, zero, v); // NaN stays NaN
             case "Sigmoid" -> CodeBlock.of("($L) (1.0 / (1.0 + Math.exp(-$L)))", c, v);
             case "Tanh" -> CodeBlock.of("($L) Math.tanh($L)", c, v);
             case "HardSigmoid" -> CodeBlock.of("Math.max($L, Math.min($L, $L * $L + $L))", zero, one,
@@ -59,8 +61,37 @@ public final class UnaryKernel implements JavaKernel {
             case "LeakyRelu" -> CodeBlock.of("($L < $L ? $L * $L : $L)", v, zero,
                     JavaTypes.literal(t, op.attribute(node, "alpha")), v, v);
             case "Gelu" -> gelu(w, t, v);
+            case "Abs" -> t.isUnsigned() ? CodeBlock.of("$L", v) : CodeBlock.of("Math.abs($L)", v);
+            case "Neg" -> CodeBlock.of("-$L", v);
+            case "Ceil" -> CodeBlock.of("($L) Math.ceil($L)", c, v);
+            case "Floor" -> CodeBlock.of("($L) Math.floor($L)", c, v);
+            case "Round" -> CodeBlock.of("($L) Math.rint($L)", c, v); // rint rounds halves to even, as ONNX does
+            case "Exp" -> CodeBlock.of("($L) Math.exp($L)", c, v);
+            case "Log" -> CodeBlock.of("($L) Math.log($L)", c, v);
+            case "Reciprocal" -> CodeBlock.of("$L / $L", one, v);
+            case "Not" -> CodeBlock.of("!$L", v);
+            case "Elu" -> CodeBlock.of("($L < $L ? ($L) ($L * (Math.exp($L) - 1.0)) : $L)", v, zero, c,
+                    JavaTypes.doubleLiteral(op.attribute(node, "alpha")), v, v);
+            case "Selu" -> selu(op, node, c, v);
+            case "Softplus" -> CodeBlock.of("($L) $L", c, softplus(v));
+            case "Mish" -> CodeBlock.of("($L) ($L * Math.tanh($L))", c, v, softplus(v));
+            case "ThresholdedRelu" -> CodeBlock.of("($L > $L ? $L : $L)", v,
+                    JavaTypes.literal(t, op.attribute(node, "alpha")), v, zero);
             default -> throw new CompileException(node.describe() + ": no Java expression for " + node.opType());
         };
+    }
+
+    /** gamma * (x > 0 ? x : alpha * (e^x - 1)), in double with the float attributes. */
+    private static CodeBlock selu(UnaryOp op, Node node, String c, String v) {
+        String alpha = JavaTypes.doubleLiteral(op.attribute(node, "alpha"));
+        String gamma = JavaTypes.doubleLiteral(op.attribute(node, "gamma"));
+        return CodeBlock.of("($L) ($L > 0 ? $L * $L : $L * ($L * Math.exp($L) - $L))", c, v, gamma, v, gamma, alpha, v,
+                alpha);
+    }
+
+    /** log(1 + e^x) in double, in a form that neither overflows for large x nor loses small results. */
+    private static CodeBlock softplus(String v) {
+        return CodeBlock.of("($L > 0 ? $L + Math.log1p(Math.exp(-$L)) : Math.log1p(Math.exp($L)))", v, v, v, v);
     }
 
     private static CodeBlock gelu(KernelWriter w, ElementType t, String v) {
