@@ -1,0 +1,139 @@
+package dev.kiln.codegen.java.kernels;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.codegen.java.JavaKernel;
+import dev.kiln.codegen.java.JavaTypes;
+import dev.kiln.codegen.java.KernelWriter;
+import dev.kiln.codegen.java.Loops;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ops.Pad;
+
+/**
+ * Pad: one work item per output row (all axes but the last). Each row finds the input
+ * row it reads by mapping its coordinates through the mode (a row outside the input
+ * in constant mode is filled with the constant), then writes the row in three parts:
+ * the padding in front, the copied middle, the padding behind.
+ */
+public final class PadKernel implements JavaKernel {
+    private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+
+    @Override
+    public String[] inputNames() {
+        return new String[] {"x"};
+    }
+
+    @Override
+    public void emit(KernelWriter w) {
+        Pad.Params p = Pad.params(w.node());
+        long[] out = p.outDims();
+        long[] in = w.in(0).type().dims();
+        KernelWriter.Operand x = w.in(0);
+        KernelWriter.Operand y = w.out(0);
+        CodeBlock.Builder k = w.code();
+        if (y.type().size() == 0) {
+            return;
+        }
+        if (out.length == 0) {
+            k.addStatement("$L = $L", y.at(0), x.at(0));
+            return;
+        }
+        int last = out.length - 1;
+        long rows = y.type().size() / out[last];
+        long[] inStrides = Loops.contiguous(in);
+        CodeBlock value = storageLiteral(p.value());
+        w.work((int) rows);
+        k.beginControlFlow("for (int row = lo; row < hi; row++)");
+        k.addStatement("int t = row * $L", out[last]);
+        java.util.List<String> src = new java.util.ArrayList<>(); // terms of the input row's offset
+        if (last > 1) {
+            k.addStatement("int rest = row");
+        }
+        for (int d = last - 1; d >= 0; d--) {
+            String i = "i" + d;
+            if (d == 0) {
+                k.addStatement("int $L = $L", i, last > 1 ? "rest" : "row");
+            } else {
+                k.addStatement("int $L = rest % $L", i, out[d]);
+                k.addStatement("rest /= $L", out[d]);
+            }
+            String c = "c" + d;
+            if (p.begin()[d] == 0 && out[d] == in[d]) {
+                c = i; // this axis is not padded
+            } else if (p.mode() == Pad.Mode.CONSTANT) {
+                k.addStatement("int $L = $L - $L", c, i, p.begin()[d]);
+                k.beginControlFlow("if ($L < 0 || $L >= $L)", c, c, in[d]);
+                k.addStatement("$T.fill($L, $L + t, $L + t + $L, $L)", ARRAYS, y.array(), y.offset(), y.offset(),
+                        out[last], value);
+                k.addStatement("continue");
+                k.endControlFlow();
+            } else {
+                mapCoordinate(k, p.mode(), i, c, p.begin()[d], in[d]);
+            }
+            if (in[d] > 1) {
+                src.add(0, c + " * " + inStrides[d]);
+            }
+        }
+        k.addStatement("int s = $L", src.isEmpty() ? "0" : String.join(" + ", src));
+        long begin = p.begin()[last];
+        long leftEnd = Math.max(0, Math.min(begin, out[last]));
+        long midEnd = Math.max(leftEnd, Math.min(begin + in[last], out[last]));
+        padding(k, p, x, y, value, 0, leftEnd, in[last]);
+        if (midEnd > leftEnd) {
+            k.addStatement("System.arraycopy($L, $L + s + $L, $L, $L + t + $L, $L)", x.array(), x.offset(),
+                    leftEnd - begin, y.array(), y.offset(), leftEnd, midEnd - leftEnd);
+        }
+        padding(k, p, x, y, value, midEnd, out[last], in[last]);
+        k.endControlFlow();
+    }
+
+    /** Writes output elements [from, to) of the row at t, all outside the input along the last axis. */
+    private static void padding(CodeBlock.Builder k, Pad.Params p, KernelWriter.Operand x, KernelWriter.Operand y,
+            CodeBlock value, long from, long to, long dim) {
+        if (to <= from) {
+            return;
+        }
+        if (p.mode() == Pad.Mode.CONSTANT) {
+            k.addStatement("$T.fill($L, $L + t + $L, $L + t + $L, $L)", ARRAYS, y.array(), y.offset(), from,
+                    y.offset(), to, value);
+            return;
+        }
+        k.beginControlFlow("for (int j = $L; j < $L; j++)", from, to);
+        mapCoordinate(k, p.mode(), "j", "c", p.begin()[p.begin().length - 1], dim);
+        k.addStatement("$L = $L", y.at("t + j"), x.at("s + c"));
+        k.endControlFlow();
+    }
+
+    /** Declares {@code int c}: the input coordinate output coordinate {@code i} reads, as {@link Pad#source}. */
+    private static void mapCoordinate(CodeBlock.Builder k, Pad.Mode mode, String i, String c, long begin, long dim) {
+        switch (mode) {
+            case EDGE -> k.addStatement("int $L = Math.min(Math.max($L - $L, 0), $L)", c, i, begin, dim - 1);
+            case WRAP -> k.addStatement("int $L = Math.floorMod($L - $L, $L)", c, i, begin, dim);
+            case REFLECT -> {
+                if (dim == 1) {
+                    k.addStatement("int $L = 0", c);
+                } else {
+                    // Reflection is periodic with period 2 * (dim - 1): up the axis, then back down.
+                    long period = 2 * (dim - 1);
+                    k.addStatement("int $L = Math.floorMod($L - $L, $L)", c, i, begin, period);
+                    k.addStatement("$L = $L < $L ? $L : $L - $L", c, c, dim, c, period, c);
+                }
+            }
+            case CONSTANT -> throw new IllegalStateException("constant mode maps no coordinates");
+        }
+    }
+
+    /** The one element of {@code value} as a literal of its storage type: {@code 1.5f}, {@code (short) 15360}... */
+    static CodeBlock storageLiteral(Tensor value) {
+        Object v = java.lang.reflect.Array.get(value.data(), 0);
+        return switch (value.elementType().storage()) {
+            case FLOAT -> CodeBlock.of("$L", JavaTypes.floatLiteral((Float) v));
+            case DOUBLE -> CodeBlock.of("$L", JavaTypes.doubleLiteral((Double) v));
+            case LONG -> CodeBlock.of("$LL", v);
+            case INT, BOOLEAN -> CodeBlock.of("$L", v);
+            case SHORT -> CodeBlock.of("(short) $L", v);
+            case BYTE -> CodeBlock.of("(byte) $L", v);
+            case STRING -> CodeBlock.of("$S", v);
+        };
+    }
+}
