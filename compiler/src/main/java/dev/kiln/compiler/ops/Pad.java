@@ -13,7 +13,8 @@ import java.util.Set;
  * each axis. Before opset 11 pads and the constant are attributes; from 11 they are
  * inputs 1 and 2, from 18 input 3 lists the padded axes. Modes: constant, reflect
  * (mirror without repeating the edge), edge (repeat the edge), wrap (from opset 19,
- * periodic). Pads, constant and axes are read at compile time.
+ * periodic). Negative pads crop first; the rest pads the cropped tensor. Pads,
+ * constant and axes are read at compile time.
  */
 public final class Pad extends OpDef {
     /** How an output coordinate outside the input maps back into it. */
@@ -22,11 +23,21 @@ public final class Pad extends OpDef {
     }
 
     /**
-     * @param begin per axis, the elements added before the input (negative: removed)
+     * Negative pads crop first, and the rest pads the cropped tensor (so reflect and wrap
+     * read only kept elements, as ONNX Runtime does). Per axis:
+     *
+     * @param lead the elements added in front (0 or more)
+     * @param keepFrom the first input coordinate kept (0 or more)
+     * @param keep how many input elements are kept
      * @param outDims the output shape
      * @param value the constant for mode CONSTANT, a one-element tensor of the input's type
      */
-    public record Params(Mode mode, long[] begin, long[] outDims, Tensor value) {
+    public record Params(Mode mode, long[] lead, long[] keepFrom, long[] keep, long[] outDims, Tensor value) {
+        /** The input coordinate output coordinate {@code i} of {@code axis} reads, or -1 for the constant. */
+        public long source(int axis, long i) {
+            long c = Pad.source(mode, i - lead[axis], keep[axis]);
+            return c < 0 ? -1 : keepFrom[axis] + c;
+        }
     }
 
     public Pad() {
@@ -85,7 +96,9 @@ public final class Pad extends OpDef {
             throw ctx.error("pads " + Arrays.toString(pads) + " must have 2 entries per padded axis ("
                     + axes.length + " axes)");
         }
-        long[] begin = new long[rank];
+        long[] lead = new long[rank];
+        long[] keepFrom = new long[rank];
+        long[] keep = x.dims();
         long[] out = x.dims();
         boolean[] seen = new boolean[rank];
         for (int i = 0; i < axes.length; i++) {
@@ -94,18 +107,22 @@ public final class Pad extends OpDef {
                 throw ctx.error("axis " + axes[i] + " is listed twice");
             }
             seen[a] = true;
-            begin[a] = pads[i];
-            out[a] = x.dim(a) + pads[i] + pads[i + axes.length];
-            if (out[a] < 0) {
+            long begin = pads[i];
+            long end = pads[i + axes.length];
+            lead[a] = Math.max(0, begin);
+            keepFrom[a] = Math.max(0, -begin);
+            keep[a] = x.dim(a) - keepFrom[a] - Math.max(0, -end);
+            out[a] = x.dim(a) + begin + end;
+            if (keep[a] < 0) {
                 throw ctx.error("pads " + Arrays.toString(pads) + " remove more than axis " + a + " of "
                         + x.shapeString() + " holds");
             }
-            if (mode != Mode.CONSTANT && x.dim(a) == 0 && out[a] > 0) {
+            if (mode != Mode.CONSTANT && keep[a] == 0 && out[a] > 0) {
                 throw ctx.error("mode " + mode.name().toLowerCase(java.util.Locale.ROOT) + " cannot pad axis " + a
-                        + " of " + x.shapeString() + ": it is empty");
+                        + " of " + x.shapeString() + " with pads " + Arrays.toString(pads) + ": nothing is left to copy");
             }
         }
-        return new Params(mode, begin, out, value);
+        return new Params(mode, lead, keepFrom, keep, out, value);
     }
 
     private static Mode mode(InferContext ctx) {
@@ -125,11 +142,10 @@ public final class Pad extends OpDef {
     }
 
     /**
-     * The input coordinate an output coordinate {@code i} reads along an axis of extent
-     * {@code dim} padded by {@code begin} in front, or -1 for the constant.
+     * Where coordinate {@code c} (relative to the first kept element) reads among
+     * {@code dim} kept elements: itself when inside, else by the mode; -1 for the constant.
      */
-    public static long source(Mode mode, long i, long begin, long dim) {
-        long c = i - begin;
+    public static long source(Mode mode, long c, long dim) {
         if (c >= 0 && c < dim) {
             return c;
         }
@@ -158,7 +174,6 @@ public final class Pad extends OpDef {
         Tensor x = ctx.constant(0);
         Params p = params(ctx);
         TensorType type = x.type().withDims(p.outDims());
-        long[] inDims = x.type().dims();
         long[] inStrides = x.type().strides();
         long[] outDims = p.outDims();
         Object data = type.elementType().storage().newArray(type.intSize());
@@ -166,7 +181,7 @@ public final class Pad extends OpDef {
             long rest = i;
             long src = 0;
             for (int d = outDims.length - 1; d >= 0 && src >= 0; d--) {
-                long c = source(p.mode(), rest % outDims[d], p.begin()[d], inDims[d]);
+                long c = p.source(d, rest % outDims[d]);
                 rest /= outDims[d];
                 src = c < 0 ? -1 : src + c * inStrides[d];
             }

@@ -8,12 +8,14 @@ import dev.kiln.codegen.java.KernelWriter;
 import dev.kiln.codegen.java.Loops;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ops.Pad;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Pad: one work item per output row (all axes but the last). Each row finds the input
- * row it reads by mapping its coordinates through the mode (a row outside the input
- * in constant mode is filled with the constant), then writes the row in three parts:
- * the padding in front, the copied middle, the padding behind.
+ * row it reads by mapping its coordinates through the mode (a row outside the kept
+ * input in constant mode is filled with the constant), then writes the row in three
+ * parts: the padding in front, the copied middle, the padding behind.
  */
 public final class PadKernel implements JavaKernel {
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
@@ -45,9 +47,13 @@ public final class PadKernel implements JavaKernel {
         w.work((int) rows);
         k.beginControlFlow("for (int row = lo; row < hi; row++)");
         k.addStatement("int t = row * $L", out[last]);
-        java.util.List<String> src = new java.util.ArrayList<>(); // terms of the input row's offset
+        List<String> src = new ArrayList<>(); // terms of the input row's offset
         if (last > 1) {
             k.addStatement("int rest = row");
+        }
+        long first = 0; // the input offset of the first kept element
+        for (int d = 0; d < out.length; d++) {
+            first += p.keepFrom()[d] * inStrides[d];
         }
         for (int d = last - 1; d >= 0; d--) {
             String i = "i" + d;
@@ -58,38 +64,42 @@ public final class PadKernel implements JavaKernel {
                 k.addStatement("rest /= $L", out[d]);
             }
             String c = "c" + d;
-            if (p.begin()[d] == 0 && out[d] == in[d]) {
-                c = i; // this axis is not padded
+            if (p.lead()[d] == 0 && p.keep()[d] == out[d]) {
+                c = i; // this axis is only cropped, or not touched
             } else if (p.mode() == Pad.Mode.CONSTANT) {
-                k.addStatement("int $L = $L - $L", c, i, p.begin()[d]);
-                k.beginControlFlow("if ($L < 0 || $L >= $L)", c, c, in[d]);
+                k.addStatement("int $L = $L - $L", c, i, p.lead()[d]);
+                k.beginControlFlow("if ($L < 0 || $L >= $L)", c, c, p.keep()[d]);
                 k.addStatement("$T.fill($L, $L + t, $L + t + $L, $L)", ARRAYS, y.array(), y.offset(), y.offset(),
                         out[last], value);
                 k.addStatement("continue");
                 k.endControlFlow();
             } else {
-                mapCoordinate(k, p.mode(), i, c, p.begin()[d], in[d]);
+                mapCoordinate(k, p.mode(), i, c, p.lead()[d], p.keep()[d]);
             }
-            if (in[d] > 1) {
+            if (p.keep()[d] > 1) {
                 src.add(0, c + " * " + inStrides[d]);
             }
         }
-        k.addStatement("int s = $L", src.isEmpty() ? "0" : String.join(" + ", src));
-        long begin = p.begin()[last];
-        long leftEnd = Math.max(0, Math.min(begin, out[last]));
-        long midEnd = Math.max(leftEnd, Math.min(begin + in[last], out[last]));
-        padding(k, p, x, y, value, 0, leftEnd, in[last]);
-        if (midEnd > leftEnd) {
-            k.addStatement("System.arraycopy($L, $L + s + $L, $L, $L + t + $L, $L)", x.array(), x.offset(),
-                    leftEnd - begin, y.array(), y.offset(), leftEnd, midEnd - leftEnd);
+        if (first != 0 || src.isEmpty()) {
+            src.add(Long.toString(first));
         }
-        padding(k, p, x, y, value, midEnd, out[last], in[last]);
+        k.addStatement("int s = $L", String.join(" + ", src));
+        long lead = p.lead()[last];
+        long keep = p.keep()[last];
+        long leftEnd = Math.min(lead, out[last]);
+        long midEnd = Math.min(lead + keep, out[last]);
+        padding(k, p, x, y, value, 0, leftEnd);
+        if (midEnd > leftEnd) {
+            k.addStatement("System.arraycopy($L, $L + s, $L, $L + t + $L, $L)", x.array(), x.offset(), y.array(),
+                    y.offset(), leftEnd, midEnd - leftEnd);
+        }
+        padding(k, p, x, y, value, midEnd, out[last]);
         k.endControlFlow();
     }
 
-    /** Writes output elements [from, to) of the row at t, all outside the input along the last axis. */
+    /** Writes output elements [from, to) of the row at t, all outside the kept input along the last axis. */
     private static void padding(CodeBlock.Builder k, Pad.Params p, KernelWriter.Operand x, KernelWriter.Operand y,
-            CodeBlock value, long from, long to, long dim) {
+            CodeBlock value, long from, long to) {
         if (to <= from) {
             return;
         }
@@ -99,12 +109,16 @@ public final class PadKernel implements JavaKernel {
             return;
         }
         k.beginControlFlow("for (int j = $L; j < $L; j++)", from, to);
-        mapCoordinate(k, p.mode(), "j", "c", p.begin()[p.begin().length - 1], dim);
+        int last = p.outDims().length - 1;
+        mapCoordinate(k, p.mode(), "j", "c", p.lead()[last], p.keep()[last]);
         k.addStatement("$L = $L", y.at("t + j"), x.at("s + c"));
         k.endControlFlow();
     }
 
-    /** Declares {@code int c}: the input coordinate output coordinate {@code i} reads, as {@link Pad#source}. */
+    /**
+     * Declares {@code int c}: the coordinate among the {@code dim} kept elements that output
+     * coordinate {@code i} reads, as {@link Pad#source}.
+     */
     private static void mapCoordinate(CodeBlock.Builder k, Pad.Mode mode, String i, String c, long begin, long dim) {
         switch (mode) {
             case EDGE -> k.addStatement("int $L = Math.min(Math.max($L - $L, 0), $L)", c, i, begin, dim - 1);
