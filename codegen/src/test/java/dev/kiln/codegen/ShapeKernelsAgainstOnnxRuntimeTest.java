@@ -173,6 +173,11 @@ class ShapeKernelsAgainstOnnxRuntimeTest {
         assertSameAsOnnxRuntime(new Case("Transpose", 13).input(iota(ElementType.UINT8, 16, 32, 64))
                 .attr("perm", 2, 0, 1));
         assertSameAsOnnxRuntime(new Case("Transpose", 13).input(iota(ElementType.STRING, 2, 3)));
+        // empty outputs whose first axis is the empty one
+        assertSameAsOnnxRuntime(new Case("Transpose", 13).input(iota(F32, 3, 0, 4)).attr("perm", 1, 0, 2));
+        assertSameAsOnnxRuntime(new Case("Slice", 13).input(iota(F32, 5, 6, 7)).constant(longs(2)).constant(longs(2))
+                .constant(longs(0)));
+        assertSameAsOnnxRuntime(new Case("DepthToSpace", 13).input(iota(F32, 0, 8, 2, 3)).attr("blocksize", 2L));
     }
 
     @Test

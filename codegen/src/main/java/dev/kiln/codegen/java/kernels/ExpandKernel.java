@@ -16,9 +16,6 @@ public final class ExpandKernel implements JavaKernel {
     @Override
     public void emit(KernelWriter w) {
         long[] out = w.out(0).type().dims();
-        if (w.out(0).type().size() == 0) {
-            return;
-        }
         Loops loops = new Loops(out, Loops.contiguous(out), Broadcast.strides(w.in(0).type().dims(), out));
         w.work(loops.work());
         loops.emit(w.code(), o -> CodeBlock.builder()

@@ -67,7 +67,7 @@ public final class PadKernel implements JavaKernel {
             if (p.lead()[d] == 0 && p.keep()[d] == out[d]) {
                 c = i; // this axis is only cropped, or not touched
             } else if (p.mode() == Pad.Mode.CONSTANT) {
-                k.addStatement("int $L = $L - $L", c, i, p.lead()[d]);
+                k.addStatement("int $L = $L", c, minus(i, p.lead()[d]));
                 k.beginControlFlow("if ($L < 0 || $L >= $L)", c, c, p.keep()[d]);
                 k.addStatement("$T.fill($L, $L + t, $L + t + $L, $L)", ARRAYS, y.array(), y.offset(), y.offset(),
                         out[last], value);
@@ -90,8 +90,8 @@ public final class PadKernel implements JavaKernel {
         long midEnd = Math.min(lead + keep, out[last]);
         padding(k, p, x, y, value, 0, leftEnd);
         if (midEnd > leftEnd) {
-            k.addStatement("System.arraycopy($L, $L + s, $L, $L + t + $L, $L)", x.array(), x.offset(), y.array(),
-                    y.offset(), leftEnd, midEnd - leftEnd);
+            k.addStatement("System.arraycopy($L, $L + s, $L, $L + $L, $L)", x.array(), x.offset(), y.array(),
+                    y.offset(), plus("t", leftEnd), midEnd - leftEnd);
         }
         padding(k, p, x, y, value, midEnd, out[last]);
         k.endControlFlow();
@@ -104,7 +104,7 @@ public final class PadKernel implements JavaKernel {
             return;
         }
         if (p.mode() == Pad.Mode.CONSTANT) {
-            k.addStatement("$T.fill($L, $L + t + $L, $L + t + $L, $L)", ARRAYS, y.array(), y.offset(), from,
+            k.addStatement("$T.fill($L, $L + $L, $L + t + $L, $L)", ARRAYS, y.array(), y.offset(), plus("t", from),
                     y.offset(), to, value);
             return;
         }
@@ -121,20 +121,28 @@ public final class PadKernel implements JavaKernel {
      */
     private static void mapCoordinate(CodeBlock.Builder k, Pad.Mode mode, String i, String c, long begin, long dim) {
         switch (mode) {
-            case EDGE -> k.addStatement("int $L = Math.min(Math.max($L - $L, 0), $L)", c, i, begin, dim - 1);
-            case WRAP -> k.addStatement("int $L = Math.floorMod($L - $L, $L)", c, i, begin, dim);
+            case EDGE -> k.addStatement("int $L = Math.min(Math.max($L, 0), $L)", c, minus(i, begin), dim - 1);
+            case WRAP -> k.addStatement("int $L = Math.floorMod($L, $L)", c, minus(i, begin), dim);
             case REFLECT -> {
                 if (dim == 1) {
                     k.addStatement("int $L = 0", c);
                 } else {
                     // Reflection is periodic with period 2 * (dim - 1): up the axis, then back down.
                     long period = 2 * (dim - 1);
-                    k.addStatement("int $L = Math.floorMod($L - $L, $L)", c, i, begin, period);
+                    k.addStatement("int $L = Math.floorMod($L, $L)", c, minus(i, begin), period);
                     k.addStatement("$L = $L < $L ? $L : $L - $L", c, c, dim, c, period, c);
                 }
             }
             case CONSTANT -> throw new IllegalStateException("constant mode maps no coordinates");
         }
+    }
+
+    private static String minus(String i, long n) {
+        return n == 0 ? i : i + " - " + n;
+    }
+
+    private static String plus(String i, long n) {
+        return n == 0 ? i : i + " + " + n;
     }
 
     /** The one element of {@code value} as a literal of its storage type: {@code 1.5f}, {@code (short) 15360}... */

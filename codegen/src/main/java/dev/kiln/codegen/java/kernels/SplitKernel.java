@@ -42,8 +42,8 @@ public final class SplitKernel implements JavaKernel {
             long row = p.sizes()[i] * inner;
             if (row > 0 && w.hasOut(i)) {
                 KernelWriter.Operand y = w.out(i);
-                k.addStatement("System.arraycopy(x, xo + o * $L + $L, $L, $L + o * $L, $L)", inRow, offset, y.array(),
-                        y.offset(), row, row);
+                k.addStatement("System.arraycopy(x, xo + o * $L$L, $L, $L + o * $L, $L)", inRow,
+                        offset == 0 ? "" : " + " + offset, y.array(), y.offset(), row, row);
             }
             offset += row;
         }
