@@ -145,6 +145,9 @@ class ShapeKernelsAgainstOnnxRuntimeTest {
         assertSameAsOnnxRuntime(new Case("Gather", 13).input(iota(F32, 4, 3)).input(Tensor.ofLongs(new long[] {0})));
         assertSameAsOnnxRuntime(new Case("Gather", 13).input(iota(ElementType.INT64, 2, 4, 3))
                 .input(Tensor.ofLongs(new long[] {2, 0})).attr("axis", 1L));
+        // empty data before the axis: nothing to gather, even though the indices are not empty
+        assertSameAsOnnxRuntime(new Case("Gather", 13).input(iota(F32, 0, 5))
+                .input(Tensor.ofLongs(new long[] {2}, 4, -1)).attr("axis", 1L));
         // a scalar index drops the axis; bool and string data
         assertSameAsOnnxRuntime(new Case("Gather", 13).input(iota(ElementType.BOOL, 3, 5))
                 .input(Tensor.ofLongs(new long[0], -2)).attr("axis", 1L));
