@@ -184,11 +184,22 @@ class ShapeKernelsAgainstOnnxRuntimeTest {
     }
 
     @Test
-    void badPadsAreACompileErrorNamingTheNode() {
-        Case c = new Case("Pad", 13).input(iota(F32, 3, 4)).constant(longs(1, 1, 1));
+    void badInputsAreCompileErrorsNamingTheNode() {
+        assertCompileError(new Case("Pad", 13).input(iota(F32, 3, 4)).constant(longs(1, 1, 1)),
+                "Pad", "opset 13", "2 entries per padded axis");
+        assertCompileError(new Case("Split", 13).input(iota(F32, 3, 4)).constant(longs(1, 1)).outputs(2),
+                "Split", "opset 13", "sums to 2, but axis 0 of [3,4] has 3");
+        assertCompileError(new Case("Tile", 13).input(iota(F32, 3, 4)).constant(longs(2)),
+                "Tile", "opset 13", "one entry per axis of [3,4]");
+        assertCompileError(new Case("DepthToSpace", 13).input(iota(F32, 1, 6, 2, 2)).attr("blocksize", 2L),
+                "DepthToSpace", "opset 13", "not divisible by blocksize");
+    }
+
+    private static void assertCompileError(Case c, String... parts) {
         CompileException e = assertThrows(CompileException.class, () -> ShapeOpsHarness.kiln(c));
-        assertTrue(e.getMessage().contains("Pad") && e.getMessage().contains("opset 13")
-                && e.getMessage().contains("2 entries per padded axis"), e.getMessage());
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), "'" + part + "' missing from: " + e.getMessage());
+        }
     }
 
     private static Tensor scalar(ElementType type, double v) {

@@ -50,6 +50,11 @@ public final class Pad extends OpDef {
     }
 
     @Override
+    public String notes() {
+        return "pads, constant_value and axes must be constants";
+    }
+
+    @Override
     public boolean isStaticInput(Node node, int index) {
         return index >= 1;
     }

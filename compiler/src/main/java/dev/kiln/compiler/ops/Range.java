@@ -27,6 +27,11 @@ public final class Range extends OpDef {
     }
 
     @Override
+    public String notes() {
+        return "start, limit and delta must be constants; always folded";
+    }
+
+    @Override
     public boolean isStaticInput(Node node, int index) {
         return true;
     }
