@@ -97,6 +97,9 @@ public final class Loops {
      */
     public void emit(CodeBlock.Builder code, java.util.function.Function<String[], CodeBlock> body) {
         int n = strides.length;
+        if (Arrays.stream(dims).anyMatch(d -> d == 0)) {
+            return; // nothing to visit; the work range [0, 1) must not run the loop body once
+        }
         if (dims.length == 0) {
             String[] zero = new String[n];
             Arrays.fill(zero, "0");

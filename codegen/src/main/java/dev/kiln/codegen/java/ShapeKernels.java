@@ -1,11 +1,16 @@
 package dev.kiln.codegen.java;
 
+import dev.kiln.codegen.java.kernels.BlockRearrangeKernel;
 import dev.kiln.codegen.java.kernels.ConcatKernel;
+import dev.kiln.codegen.java.kernels.ExpandKernel;
 import dev.kiln.codegen.java.kernels.GatherKernel;
+import dev.kiln.codegen.java.kernels.PadKernel;
 import dev.kiln.codegen.java.kernels.SliceKernel;
+import dev.kiln.codegen.java.kernels.SplitKernel;
+import dev.kiln.codegen.java.kernels.TileKernel;
 import dev.kiln.codegen.java.kernels.TransposeKernel;
 
-/** Kernels of the data-movement ops (views need none: they run no code). */
+/** Kernels of the data-movement ops (views need none: they run no code; Range always folds). */
 final class ShapeKernels {
     private ShapeKernels() {
     }
@@ -15,5 +20,11 @@ final class ShapeKernels {
         k.add("", "Slice", new SliceKernel());
         k.add("", "Concat", new ConcatKernel());
         k.add("", "Gather", new GatherKernel());
+        k.add("", "Split", new SplitKernel());
+        k.add("", "Expand", new ExpandKernel());
+        k.add("", "Tile", new TileKernel());
+        k.add("", "Pad", new PadKernel());
+        k.add("", "DepthToSpace", new BlockRearrangeKernel());
+        k.add("", "SpaceToDepth", new BlockRearrangeKernel());
     }
 }

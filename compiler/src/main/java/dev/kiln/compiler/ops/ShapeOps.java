@@ -1,6 +1,9 @@
 package dev.kiln.compiler.ops;
 
-/** Data movement and shape computation: views, Transpose, Concat, Slice, Gather, Shape, constants. */
+/**
+ * Data movement and shape computation: views, Transpose, Concat, Slice, Gather, Shape,
+ * constants, Split, Expand, Tile, Pad, Range, DepthToSpace and SpaceToDepth.
+ */
 final class ShapeOps {
     private ShapeOps() {
     }
@@ -19,5 +22,12 @@ final class ShapeOps {
         r.add(new Size());
         r.add(new Constant());
         r.add(new ConstantOfShape());
+        r.add(new Split());
+        r.add(new Expand());
+        r.add(new Tile());
+        r.add(new Pad());
+        r.add(new Range());
+        r.add(new BlockRearrange.DepthToSpace());
+        r.add(new BlockRearrange.SpaceToDepth());
     }
 }
