@@ -5,7 +5,9 @@ import dev.kiln.codegen.java.kernels.ConvTransposeKernel;
 import dev.kiln.codegen.java.kernels.GemmKernel;
 import dev.kiln.codegen.java.kernels.GlobalPoolKernel;
 import dev.kiln.codegen.java.kernels.MatMulKernel;
+import dev.kiln.codegen.java.kernels.EinsumKernel;
 import dev.kiln.codegen.java.kernels.NormalizationKernel;
+import dev.kiln.codegen.java.kernels.ResizeKernel;
 import dev.kiln.codegen.java.kernels.SoftmaxKernel;
 import dev.kiln.compiler.ir.Node;
 
@@ -26,5 +28,8 @@ final class NeuralKernels {
             "GroupNormalization"}) {
             k.add("", op, new NormalizationKernel());
         }
+        // ops-resize
+        k.add("", "Resize", new ResizeKernel());
+        k.add("", "Einsum", new EinsumKernel());
     }
 }

@@ -18,5 +18,8 @@ final class NeuralOps {
         r.add(new Softmax("Softmax"));
         r.add(new GlobalPool("GlobalAveragePool"));
         r.add(new Dropout());
+        // ops-resize
+        r.add(new Resize());
+        r.add(new Einsum());
     }
 }
