@@ -81,16 +81,18 @@ public final class ConvTranspose extends OpDef {
                 target = -1;
             }
             if (target >= 0) {
-                // total is negative when output_shape asks for more than the full output: the
-                // spec's total/2 is a floor division, so the extra lands at the end (as output_padding).
                 long total = full - target;
-                long half = Math.floorDiv(total, 2);
-                if (autoPad.equals("SAME_UPPER")) {
-                    begin[i] = half;
-                    end[i] = total - half;
+                if (total < 0) {
+                    // output_shape asks for more than the full output: the extra rows come at the end,
+                    // as with output_padding (what ONNX Runtime does; the reference
+                    // implementation agrees when one row is missing, the node test's case)
+                    end[i] = total;
+                } else if (autoPad.equals("SAME_UPPER")) {
+                    begin[i] = total / 2;
+                    end[i] = total - total / 2;
                 } else {
-                    begin[i] = total - half;
-                    end[i] = half;
+                    begin[i] = total - total / 2;
+                    end[i] = total / 2;
                 }
             } else if (!autoPad.equals("VALID")) {
                 begin[i] = pads[i];
