@@ -94,7 +94,7 @@ public final class JavaBackend {
         }
         String fingerprint = fingerprint(compilation, options);
         ModelClass modelClass = new ModelClass(compilation, options, rt, fingerprint, steps, methods,
-                tables.fields());
+                tables.fields(), tables.decoders());
         Map<String, String> sources = new TreeMap<>();
         String dir = options.packageName().isEmpty() ? "" : options.packageName().replace('.', '/') + "/";
         sources.put(dir + options.className() + ".java", modelClass.render());

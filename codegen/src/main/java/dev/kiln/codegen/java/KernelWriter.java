@@ -149,32 +149,19 @@ public final class KernelWriter {
         return n;
     }
 
-    /**
-     * A compile-time table the kernel reads, as a static field of the model class; returns the field name.
-     * Tables are meant to be small (per-axis index lists); at most {@link ConstantTables#MAX_ELEMENTS} values.
-     */
+    /** A compile-time table the kernel reads, as a static field of the model class; returns the field name. */
     public String intTable(String prefix, int[] values) {
-        checkTableSize(values.length);
         return tables.ints(prefix, values);
     }
 
     /** Like {@link #intTable}, for float values. */
     public String floatTable(String prefix, float[] values) {
-        checkTableSize(values.length);
         return tables.floats(prefix, values);
     }
 
     /** Like {@link #intTable}, for double values. */
     public String doubleTable(String prefix, double[] values) {
-        checkTableSize(values.length);
         return tables.doubles(prefix, values);
-    }
-
-    private void checkTableSize(int n) {
-        if (n > ConstantTables.MAX_ELEMENTS) {
-            throw new dev.kiln.compiler.CompileException(node.describe() + ": its kernel needs a table of " + n
-                    + " values; the java back end allows " + ConstantTables.MAX_ELEMENTS);
-        }
     }
 
     /** A fresh local variable name with the given prefix, for nested helpers. */

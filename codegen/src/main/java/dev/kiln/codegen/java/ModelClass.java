@@ -41,13 +41,15 @@ final class ModelClass {
     private final List<JavaBackend.Step> steps;
     private final List<MethodSpec> kernels;
     private final List<FieldSpec> tables;
+    private final List<MethodSpec> tableDecoders;
     private final ClassName self;
     private final ClassName context;
     private final Graph graph;
     private final MemoryPlan plan;
 
     ModelClass(Compilation compilation, GenerateOptions options, Runtime rt, String fingerprint,
-               List<JavaBackend.Step> steps, List<MethodSpec> kernels, List<FieldSpec> tables) {
+               List<JavaBackend.Step> steps, List<MethodSpec> kernels, List<FieldSpec> tables,
+               List<MethodSpec> tableDecoders) {
         this.compilation = compilation;
         this.options = options;
         this.rt = rt;
@@ -55,6 +57,7 @@ final class ModelClass {
         this.steps = steps;
         this.kernels = kernels;
         this.tables = tables;
+        this.tableDecoders = tableDecoders;
         this.self = ClassName.get(options.packageName(), options.className());
         this.context = self.nestedClass("Context");
         this.graph = compilation.model().graph();
@@ -105,6 +108,9 @@ final class ModelClass {
         type.addType(contextClass());
         for (FieldSpec t : tables) {
             type.addField(t);
+        }
+        for (MethodSpec d : tableDecoders) {
+            type.addMethod(d);
         }
         for (MethodSpec k : kernels) {
             type.addMethod(k);

@@ -29,8 +29,9 @@ public final class Einsum extends OpDef {
      * @param outputs how many indices the output has: indices {@code [0, outputs)} are the output's
      *     axes in order, the rest are summed over
      * @param strides per input, its element stride along each index (0 when the input does not use it)
+     * @param labels each index's letter ("#1" for the last ellipsis axis, "#2" the one before...)
      */
-    public record Params(long[] sizes, int outputs, long[][] strides) {
+    public record Params(long[] sizes, int outputs, long[][] strides, String[] labels) {
         public long[] outDims() {
             return java.util.Arrays.copyOf(sizes, outputs);
         }
@@ -128,7 +129,7 @@ public final class Einsum extends OpDef {
                 step *= dims[d];
             }
         }
-        return new Params(size, out.size(), strides);
+        return new Params(size, out.size(), strides, order.toArray(new String[0]));
     }
 
     /** Splits a term into labels, checking letters and at most one "..."; rank -1 skips the rank check. */

@@ -53,6 +53,8 @@ public final class EinsumKernel implements JavaKernel {
             if (v == p.outputs()) {
                 k.addStatement("$L sum = 0", JavaTypes.compute(t));
             }
+            String role = v < p.outputs() ? "output axis " + v : "summed";
+            k.add("// $L: label $L ($L)\n", i, p.labels()[v].startsWith("#") ? "..." + p.labels()[v] : p.labels()[v], role);
             if (v == 0 && p.outputs() > 0) {
                 k.beginControlFlow("for (int $L = lo; $L < hi; $L++)", i, i, i);
             } else {

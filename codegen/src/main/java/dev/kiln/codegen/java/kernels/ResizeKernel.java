@@ -51,6 +51,13 @@ public final class ResizeKernel implements JavaKernel {
                         : w.floatTable("resize_weight", toFloats(axis.weight()));
                 taps *= axis.taps();
             }
+            if (weight[a] == null) {
+                w.code().add("// axis $L, $L -> $L: $L[o] is the input offset output index o reads\n", a, axis.in(),
+                        axis.out(), index[a]);
+            } else {
+                w.code().add("// axis $L, $L -> $L: $L[o * $L + t] is the input offset of tap t of output index o, $L[...]"
+                        + " its weight\n", a, axis.in(), axis.out(), index[a], axis.taps(), weight[a]);
+            }
         }
         long rows = 1;
         for (int a = 0; a < last; a++) {
@@ -65,9 +72,12 @@ public final class ResizeKernel implements JavaKernel {
         long below = 1;
         for (int a = last - 1; a >= 0; a--) {
             // o<a>: this row's index on axis a; the source offset of gathered and untouched axes is known now
+            ResizeAxis axis = p.axes()[a];
+            if (out[a] == 1 && index[a] == null) {
+                continue; // a single untouched index adds nothing
+            }
             k.addStatement("int o$L = row$L % $L", a, below == 1 ? "" : " / " + below, out[a]);
             below *= out[a];
-            ResizeAxis axis = p.axes()[a];
             if (index[a] == null) {
                 k.addStatement("xr += o$L * $L", a, inStrides[a]);
             } else if (weight[a] == null) {
