@@ -254,4 +254,25 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
         check(new SingleNodeModel("ConvTranspose", 17, 1).input("x", 1, 2, 4, 5).floats("w", new long[] {2, 3, 3, 3},
                 weights).attr("strides", 2L, 3L).attr("output_shape", 10L, 17L), 1, "output_shape beyond the full output");
     }
+
+    @Test
+    void badNodesFailWithErrorsNamingNodeAndProblem() {
+        assertError(new SingleNodeModel("Einsum", 12, 1).attr("equation", "ij,jk->ik").input("a", 3, 4).input("b", 5, 6),
+                "Einsum node", "label j is 4 and 5 long");
+        assertError(new SingleNodeModel("Einsum", 12, 1).attr("equation", "ij->iz").input("a", 3, 4),
+                "Einsum node", "output label z is in no input");
+        assertError(new SingleNodeModel("Resize", 19, 1).input("x", 1, 1, 4, 4).none().none().longs("sizes", 1, 1, 8)
+                .attr("mode", "linear"), "Resize node", "sizes has 3 values, expected 4");
+        assertError(new SingleNodeModel("Resize", 19, 1).input("x", 1, 1, 4, 4).none()
+                .floats("scales", new long[] {4}, 1, 1, 2, 2).attr("mode", "area"), "Resize node", "unsupported mode 'area'");
+    }
+
+    private void assertError(SingleNodeModel m, String... fragments) {
+        Path file = m.write(dir);
+        dev.kiln.compiler.CompileException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.kiln.compiler.CompileException.class, () -> SingleNodeModel.kiln(file, m.randomInputs(1), 1));
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), e.getMessage() + " should mention " + f);
+        }
+    }
 }
