@@ -117,6 +117,15 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
     }
 
     @Test
+    void nearestOnIntegersIsAnExactGather() {
+        SingleNodeModel m = new SingleNodeModel("Resize", 19, 6).input("x", 1, 3, 5, 7).none().none()
+                .longs("sizes", 1, 3, 12, 16).attr("mode", "nearest");
+        Path file = m.write(dir);
+        List<Object> inputs = m.randomInputs(7);
+        assertTrue(java.util.Arrays.equals(m.onnxRuntime(file, inputs), SingleNodeModel.kiln(file, inputs, 1)));
+    }
+
+    @Test
     void cubicExcludeOutsideWithOtherCoefficient() {
         check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 2, 9, 6).none()
                 .floats("scales", new long[] {4}, 1, 1, 2.5f, 0.7f).attr("mode", "cubic").attr("cubic_coeff_a", -0.5f)
@@ -168,6 +177,13 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
                 .floats("scales", new long[] {4}, 1, 1, 3, 3), 3, "nearest x3 opset 11 on 3 threads");
     }
 
+    @Test
+    void opset11TfHalfPixelForNearest() {
+        check(new SingleNodeModel("Resize", 11, 1).input("x", 1, 2, 5, 7).floats("roi", new long[] {0})
+                .floats("scales", new long[] {0}).longs("sizes", 1, 2, 12, 16)
+                .attr("coordinate_transformation_mode", "tf_half_pixel_for_nn"), 1, "tf_half_pixel_for_nn");
+    }
+
     @ParameterizedTest
     @MethodSource("equations")
     void einsumEquations(String equation, long[][] shapes) {
@@ -194,6 +210,15 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
                 Arguments.of("ij,jk,kl->il", new long[][] {{3, 4}, {4, 5}, {5, 2}}),
                 Arguments.of("b...i,i", new long[][] {{2, 3, 4, 5}, {5}}),
                 Arguments.of("iij->ji", new long[][] {{3, 3, 4}}));
+    }
+
+    @Test
+    void einsumOnIntegers() {
+        SingleNodeModel m = new SingleNodeModel("Einsum", 12, 6).attr("equation", "bij,bkj->bik").input("a", 2, 3, 4)
+                .input("b", 2, 5, 4);
+        Path file = m.write(dir);
+        List<Object> inputs = m.randomInputs(3);
+        assertTrue(java.util.Arrays.equals(m.onnxRuntime(file, inputs), SingleNodeModel.kiln(file, inputs, 1)));
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import java.util.Random;
 /**
  * A one-node ONNX model built with the protobuf builders, for tests that run the same
  * node through Kiln's generated code and through ONNX Runtime. Runtime inputs are
- * float (or double) tensors; constant inputs (scales, sizes, weights) are initializers.
+ * float, double or int32 tensors; constant inputs (scales, sizes, weights) are initializers.
  */
 final class SingleNodeModel {
     private final NodeProto.Builder node;
@@ -39,7 +40,7 @@ final class SingleNodeModel {
     private final int elementType;
     private final Map<String, long[]> runtimeInputs = new LinkedHashMap<>();
 
-    /** @param elementType the ONNX element type of the runtime inputs and the output (1 float, 11 double) */
+    /** @param elementType the ONNX element type of the runtime inputs and the output (1 float, 6 int32, 11 double) */
     SingleNodeModel(String opType, int opset, int elementType) {
         this.node = NodeProto.newBuilder().setOpType(opType).addOutput("y");
         this.opset = opset;
@@ -129,7 +130,7 @@ final class SingleNodeModel {
         return file;
     }
 
-    /** Random runtime inputs in [-2, 2), float[] or double[] by element type. */
+    /** Random runtime inputs: in [-2, 2) as float[] or double[], in [-100, 100) as int[], by element type. */
     List<Object> randomInputs(long seed) {
         Random r = new Random(seed);
         List<Object> out = new ArrayList<>();
@@ -138,7 +139,13 @@ final class SingleNodeModel {
             for (long d : dims) {
                 n *= (int) d;
             }
-            if (elementType == 11) {
+            if (elementType == 6) {
+                int[] v = new int[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = r.nextInt(200) - 100;
+                }
+                out.add(v);
+            } else if (elementType == 11) {
                 double[] v = new double[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = r.nextDouble() * 4 - 2;
@@ -171,11 +178,24 @@ final class SingleNodeModel {
             int i = 0;
             for (Map.Entry<String, long[]> e : runtimeInputs.entrySet()) {
                 Object data = inputs.get(i++);
-                feed.put(e.getKey(), data instanceof double[] d ? OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), e.getValue())
-                        : OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) data), e.getValue()));
+                OnnxTensor t;
+                if (data instanceof double[] d) {
+                    t = OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), e.getValue());
+                } else if (data instanceof int[] ints) {
+                    t = OnnxTensor.createTensor(env, IntBuffer.wrap(ints), e.getValue());
+                } else {
+                    t = OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) data), e.getValue());
+                }
+                feed.put(e.getKey(), t);
             }
             try (OrtSession.Result result = session.run(feed)) {
                 OnnxTensor y = (OnnxTensor) result.get(0);
+                if (elementType == 6) {
+                    IntBuffer b = y.getIntBuffer();
+                    int[] v = new int[b.remaining()];
+                    b.get(v);
+                    return toDoubles(v);
+                }
                 if (elementType == 11) {
                     DoubleBuffer b = y.getDoubleBuffer();
                     double[] d = new double[b.remaining()];
@@ -197,6 +217,9 @@ final class SingleNodeModel {
     private static double[] toDoubles(Object array) {
         if (array instanceof double[] d) {
             return d;
+        }
+        if (array instanceof int[] ints) {
+            return java.util.Arrays.stream(ints).asDoubleStream().toArray();
         }
         float[] f = (float[]) array;
         double[] d = new double[f.length];
