@@ -36,6 +36,7 @@ public final class ResizeKernel implements JavaKernel {
         String[] index = new String[rank];
         String[] weight = new String[rank];
         long taps = 1;
+        boolean weighted = false;
         for (int a = 0; a < rank; a++) {
             ResizeAxis axis = p.axes()[a];
             if (axis.isIdentity()) {
@@ -50,6 +51,7 @@ public final class ResizeKernel implements JavaKernel {
                 weight[a] = acc.equals("double") ? w.doubleTable("resize_weight", axis.weight())
                         : w.floatTable("resize_weight", toFloats(axis.weight()));
                 taps *= axis.taps();
+                weighted = true;
             }
             if (weight[a] == null) {
                 w.code().add("// axis $L, $L -> $L: $L[o] is the input offset output index o reads\n", a, axis.in(),
@@ -103,7 +105,7 @@ public final class ResizeKernel implements JavaKernel {
         } else if (weight[last] == null) {
             source = "xr + " + index[last] + "[" + o + "]";
         }
-        if (taps == 1) {
+        if (!weighted) {
             k.addStatement("y[yr + $L] = x[$L]", o, source);
         } else {
             k.addStatement("$L sum = 0", acc);
