@@ -90,7 +90,9 @@ public record ResizeAxis(long in, long out, int taps, int[] index, double[] weig
     /** The input coordinate output index o maps to. */
     private static double source(String transform, long o, long in, long out, double scale, double roiStart,
                                  double roiEnd) {
-        double length = scale * in; // the reference uses the unrounded output length
+        // The reference implementation (and so the node tests) uses the unrounded output length here;
+        // ONNX Runtime uses the rounded one, which differs for align_corners with a fractional scale * in.
+        double length = scale * in;
         return switch (transform) {
             case "half_pixel" -> (o + 0.5) / scale - 0.5;
             case "half_pixel_symmetric" -> {
