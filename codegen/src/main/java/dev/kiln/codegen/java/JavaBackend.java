@@ -52,11 +52,12 @@ public final class JavaBackend {
         Map<String, Integer> perOp = new HashMap<>();
         Map<String, List<Node>> users = new HashMap<>();
         List<Step> steps = new ArrayList<>();
+        ConstantTables tables = new ConstantTables();
         int largest = 0;
         for (Node node : plan.kernels()) {
             OpDef op = registry.get(node);
             JavaKernel kernel = kernels.find(node);
-            KernelWriter w = new KernelWriter(node, op, kernel, rt);
+            KernelWriter w = new KernelWriter(node, op, kernel, rt, tables);
             try {
                 kernel.emit(w);
             } catch (RuntimeException e) {
@@ -92,7 +93,8 @@ public final class JavaBackend {
             methods.add(m.toBuilder().addJavadoc(kernelDoc(users.get(m.name()))).build());
         }
         String fingerprint = fingerprint(compilation, options);
-        ModelClass modelClass = new ModelClass(compilation, options, rt, fingerprint, steps, methods);
+        ModelClass modelClass = new ModelClass(compilation, options, rt, fingerprint, steps, methods,
+                tables.fields(), tables.decoders());
         Map<String, String> sources = new TreeMap<>();
         String dir = options.packageName().isEmpty() ? "" : options.packageName().replace('.', '/') + "/";
         sources.put(dir + options.className() + ".java", modelClass.render());

@@ -37,6 +37,7 @@ public final class KernelWriter {
 
     private final Node node;
     private final Runtime runtime;
+    private final ConstantTables tables;
     private final List<Operand> inputs = new ArrayList<>();
     private final List<Operand> outputs = new ArrayList<>();
     /** Below this many operations a step runs on the calling thread alone: handing it out costs more. */
@@ -47,9 +48,10 @@ public final class KernelWriter {
     private long cost = -1;
     private int locals;
 
-    KernelWriter(Node node, OpDef op, JavaKernel kernel, Runtime runtime) {
+    KernelWriter(Node node, OpDef op, JavaKernel kernel, Runtime runtime, ConstantTables tables) {
         this.node = node;
         this.runtime = runtime;
+        this.tables = tables;
         String[] inNames = kernel.inputNames();
         for (int i = 0; i < node.inputCount(); i++) {
             Value v = node.input(i);
@@ -145,6 +147,21 @@ public final class KernelWriter {
             n += o.type().size();
         }
         return n;
+    }
+
+    /** A compile-time table the kernel reads, as a static field of the model class; returns the field name. */
+    public String intTable(String prefix, int[] values) {
+        return tables.ints(prefix, values);
+    }
+
+    /** Like {@link #intTable}, for float values. */
+    public String floatTable(String prefix, float[] values) {
+        return tables.floats(prefix, values);
+    }
+
+    /** Like {@link #intTable}, for double values. */
+    public String doubleTable(String prefix, double[] values) {
+        return tables.doubles(prefix, values);
     }
 
     /** A fresh local variable name with the given prefix, for nested helpers. */

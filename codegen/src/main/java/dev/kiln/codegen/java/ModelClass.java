@@ -40,19 +40,24 @@ final class ModelClass {
     private final String fingerprint;
     private final List<JavaBackend.Step> steps;
     private final List<MethodSpec> kernels;
+    private final List<FieldSpec> tables;
+    private final List<MethodSpec> tableDecoders;
     private final ClassName self;
     private final ClassName context;
     private final Graph graph;
     private final MemoryPlan plan;
 
     ModelClass(Compilation compilation, GenerateOptions options, Runtime rt, String fingerprint,
-               List<JavaBackend.Step> steps, List<MethodSpec> kernels) {
+               List<JavaBackend.Step> steps, List<MethodSpec> kernels, List<FieldSpec> tables,
+               List<MethodSpec> tableDecoders) {
         this.compilation = compilation;
         this.options = options;
         this.rt = rt;
         this.fingerprint = fingerprint;
         this.steps = steps;
         this.kernels = kernels;
+        this.tables = tables;
+        this.tableDecoders = tableDecoders;
         this.self = ClassName.get(options.packageName(), options.className());
         this.context = self.nestedClass("Context");
         this.graph = compilation.model().graph();
@@ -101,6 +106,12 @@ final class ModelClass {
                 .addStatement("return pool.threads()").build());
         addSequence(type);
         type.addType(contextClass());
+        for (FieldSpec t : tables) {
+            type.addField(t);
+        }
+        for (MethodSpec d : tableDecoders) {
+            type.addMethod(d);
+        }
         for (MethodSpec k : kernels) {
             type.addMethod(k);
         }

@@ -2,11 +2,13 @@ package dev.kiln.codegen.java;
 
 import dev.kiln.codegen.java.kernels.ConvKernel;
 import dev.kiln.codegen.java.kernels.ConvTransposeKernel;
+import dev.kiln.codegen.java.kernels.EinsumKernel;
 import dev.kiln.codegen.java.kernels.GemmKernel;
 import dev.kiln.codegen.java.kernels.GlobalPoolKernel;
 import dev.kiln.codegen.java.kernels.MatMulKernel;
 import dev.kiln.codegen.java.kernels.NormalizationKernel;
 import dev.kiln.codegen.java.kernels.PoolKernel;
+import dev.kiln.codegen.java.kernels.ResizeKernel;
 import dev.kiln.codegen.java.kernels.SoftmaxKernel;
 import dev.kiln.compiler.ir.Node;
 
@@ -27,9 +29,10 @@ final class NeuralKernels {
             "GroupNormalization"}) {
             k.add("", op, new NormalizationKernel());
         }
-
         k.add("", "LogSoftmax", new SoftmaxKernel());
         k.add("", "AveragePool", new PoolKernel());
         k.add("", "MaxPool", new PoolKernel());
+        k.add("", "Resize", new ResizeKernel());
+        k.add("", "Einsum", new EinsumKernel());
     }
 }

@@ -82,7 +82,12 @@ public final class ConvTranspose extends OpDef {
             }
             if (target >= 0) {
                 long total = full - target;
-                if (autoPad.equals("SAME_UPPER")) {
+                if (total < 0) {
+                    // output_shape asks for more than the full output: the extra rows come at the end,
+                    // as with output_padding (what ONNX Runtime does; the reference
+                    // implementation agrees when one row is missing, the node test's case)
+                    end[i] = total;
+                } else if (autoPad.equals("SAME_UPPER")) {
                     begin[i] = total / 2;
                     end[i] = total - total / 2;
                 } else {

@@ -18,9 +18,10 @@ final class NeuralOps {
         r.add(new Softmax("Softmax"));
         r.add(new GlobalPool("GlobalAveragePool"));
         r.add(new Dropout());
-
         r.add(new Softmax("LogSoftmax"));
         r.add(new Pool("AveragePool"));
         r.add(new Pool("MaxPool"));
+        r.add(new Resize());
+        r.add(new Einsum());
     }
 }
