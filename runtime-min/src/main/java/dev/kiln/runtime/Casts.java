@@ -5,40 +5,13 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * The conversions of ONNX Cast that are not a single Java cast: double to the 16-bit
- * floats with one rounding, unsigned 64-bit integers to and from floating point, and
- * numbers to and from strings as ONNX Runtime writes and reads them ("NaN", "INF",
- * "-INF", C's {@code %.8g} / {@code %.17g}).
+ * The conversions of ONNX Cast that are not a single Java cast: unsigned 64-bit
+ * integers to and from floating point, and numbers to and from strings as ONNX Runtime
+ * writes and reads them ("NaN", "INF", "-INF", C's {@code %.8g}; strings parse as a
+ * double first, like C's {@code strtod}).
  */
 public final class Casts {
     private Casts() {
-    }
-
-    /** The float16 bits nearest to {@code value}, rounded once (not via a rounded float). */
-    public static short doubleToHalf(double value) {
-        return Half.fromFloat(toFloatRoundToOdd(value));
-    }
-
-    /** The bfloat16 bits nearest to {@code value}, rounded once. */
-    public static short doubleToBfloat16(double value) {
-        return Half.floatToBfloat16(toFloatRoundToOdd(value));
-    }
-
-    /**
-     * {@code value} as a float rounded to odd: truncated, with the lowest bit set if inexact.
-     * Rounding that float again to a format at least two bits narrower gives the same result
-     * as rounding {@code value} directly, so double to 16-bit float rounds only once.
-     */
-    static float toFloatRoundToOdd(double value) {
-        float f = (float) value;
-        if (Float.isNaN(f) || Float.isInfinite(f) || f == value) {
-            return f;
-        }
-        int bits = Float.floatToRawIntBits(f);
-        if (Math.abs((double) f) > Math.abs(value)) {
-            bits--; // step the magnitude back toward zero: the truncated value
-        }
-        return Float.intBitsToFloat(bits | 1);
     }
 
     /** The unsigned 64-bit integer {@code bits} as the nearest float. */
@@ -73,21 +46,15 @@ public final class Casts {
         return special != null ? special : Double.parseDouble(t);
     }
 
-    /** A string as a float, rounded once from its decimal value. */
-    public static float parseFloat(String s) {
-        String t = s.trim();
-        Double special = special(t);
-        return special != null ? special.floatValue() : Float.parseFloat(t);
-    }
-
     /** A string as a signed 64-bit integer. */
     public static long parseLong(String s) {
         return Long.parseLong(stripPlus(s.trim()));
     }
 
-    /** A string as an unsigned 64-bit integer. */
+    /** A string as an unsigned 64-bit integer; a leading minus sign wraps, as C's {@code strtoull} does. */
     public static long parseUnsignedLong(String s) {
-        return Long.parseUnsignedLong(stripPlus(s.trim()));
+        String t = s.trim();
+        return t.startsWith("-") ? -Long.parseUnsignedLong(t.substring(1)) : Long.parseUnsignedLong(stripPlus(t));
     }
 
     private static String stripPlus(String t) {
@@ -106,18 +73,13 @@ public final class Casts {
         return null;
     }
 
-    /** A float as ONNX Runtime prints it: C's {@code %.8g}, or "NaN", "INF", "-INF". */
-    public static String format(float value) {
-        return format(value, 8);
-    }
-
-    /** A double as ONNX Runtime prints it: C's {@code %.17g}, or "NaN", "INF", "-INF". */
+    /**
+     * A number as ONNX Runtime prints it (for float and double alike): C's {@code %.8g}
+     * (8 significant digits, trailing zeros removed, scientific below 1e-4 or from 1e8),
+     * or "NaN", "INF", "-INF".
+     */
     public static String format(double value) {
-        return format(value, 17);
-    }
-
-    /** C's {@code %.Pg}: P significant digits, trailing zeros removed, scientific below 1e-4 or from 1eP. */
-    private static String format(double value, int precision) {
+        int precision = 8;
         if (Double.isNaN(value)) {
             return "NaN";
         }

@@ -71,10 +71,6 @@ public final class Cast extends OpDef {
         if (x.elementType().isFloat() && !out.elementType().isFloat() && out.elementType() != ElementType.BOOL) {
             return null; // float to integer out of range is implementation-defined; let the kernel decide once
         }
-        if (x.elementType() == ElementType.DOUBLE && (out.elementType() == ElementType.FLOAT16
-                || out.elementType() == ElementType.BFLOAT16)) {
-            return null; // the kernel rounds double to 16 bits once; folding would round twice
-        }
         return List.of(x.elementType().isFloat()
                 ? Tensor.fromDoubles(out, x.toDoubles())
                 : Tensor.fromLongs(out, x.toLongs()));

@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * Clip (opset 6+): {@code min(max(x, lo), hi)}, so when lo > hi every element becomes hi,
  * as the spec says. Up to opset 10 the bounds are the float attributes {@code min} and
- * {@code max}; from opset 11 they are optional scalar inputs 1 and 2 (absent: no bound),
- * read at run time. Opset 12 adds the integer types.
+ * {@code max}; from opset 11 they are optional scalar inputs 1 and 2, read at run time.
+ * An absent bound is the type's lowest or highest finite value (so infinities clip, as in
+ * ONNX Runtime). Opset 12 adds the integer types.
  */
 public final class Clip extends OpDef {
     public Clip() {
@@ -34,6 +35,17 @@ public final class Clip extends OpDef {
     /** The attribute bound of an opset 6-10 node; the spec's defaults are the float limits. */
     public static float attributeBound(InferContext ctx, String name) {
         return ctx.attributes().getFloat(name, name.equals("min") ? -Float.MAX_VALUE : Float.MAX_VALUE);
+    }
+
+    /** The largest finite value of a float type: the default upper bound (its negation, the lower). */
+    public static double largestFinite(ElementType t) {
+        return switch (t) {
+            case FLOAT -> Float.MAX_VALUE;
+            case DOUBLE -> Double.MAX_VALUE;
+            case FLOAT16 -> 65504;
+            case BFLOAT16 -> 3.3895313892515355E38;
+            default -> throw new IllegalArgumentException("not a float type: " + t);
+        };
     }
 
     @Override

@@ -35,8 +35,9 @@ public final class VariadicOp extends OpDef {
         return new VariadicOp("Max", Types.NUMERIC, Math::max, Math::max, false);
     }
 
+    /** Sum: float types only, as the spec (and ONNX Runtime) say. */
     public static VariadicOp sum() {
-        return new VariadicOp("Sum", Types.NUMERIC, Double::sum, Long::sum, false);
+        return new VariadicOp("Sum", Types.FLOATS, Double::sum, null, false);
     }
 
     /** Mean: the sum divided by the number of inputs (float types only, as the spec says). */

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * Cast and CastLike: each element loaded in its compute type, converted as a C cast
  * would (floats truncate toward zero, integers wrap, 16-bit floats round to nearest
- * even) and stored. The unusual conversions (double to 16 bits, unsigned 64-bit,
- * strings) call the runtime's {@code Casts}. CastLike's second input is not read.
+ * even; from double through float, as ONNX Runtime does) and stored. Unsigned 64-bit
+ * and string conversions call the runtime's {@code Casts}. CastLike's second input is
+ * not read.
  */
 public final class CastKernel implements JavaKernel {
     public static final List<String> OPS = List.of("Cast", "CastLike");
@@ -60,12 +61,6 @@ public final class CastKernel implements JavaKernel {
         if (from == ElementType.BOOL) {
             return JavaTypes.store(to, CodeBlock.of("$L ? ($L) 1 : ($L) 0", v, target, target), rt);
         }
-        if (from == ElementType.DOUBLE && to == ElementType.FLOAT16) {
-            return CodeBlock.of("$T.doubleToHalf($L)", casts, v);
-        }
-        if (from == ElementType.DOUBLE && to == ElementType.BFLOAT16) {
-            return CodeBlock.of("$T.doubleToBfloat16($L)", casts, v);
-        }
         if (from == ElementType.UINT64 && to.isFloat()) {
             String method = to == ElementType.DOUBLE ? "unsignedToDouble" : "unsignedToFloat";
             return JavaTypes.store(to, CodeBlock.of("$T.$L($L)", casts, method, v), rt);
@@ -93,7 +88,7 @@ public final class CastKernel implements JavaKernel {
     private static CodeBlock parse(KernelWriter w, ElementType to, CodeBlock s, ClassName casts) {
         return switch (to) {
             case DOUBLE -> CodeBlock.of("$T.parseDouble($L)", casts, s);
-            case FLOAT, FLOAT16, BFLOAT16 -> CodeBlock.of("$T.parseFloat($L)", casts, s);
+            case FLOAT, FLOAT16, BFLOAT16 -> CodeBlock.of("(float) $T.parseDouble($L)", casts, s);
             case UINT64 -> CodeBlock.of("$T.parseUnsignedLong($L)", casts, s);
             case INT64, UINT32 -> CodeBlock.of("$T.parseLong($L)", casts, s);
             case INT8, UINT8, INT16, UINT16, INT32 -> CodeBlock.of("(int) $T.parseLong($L)", casts, s);

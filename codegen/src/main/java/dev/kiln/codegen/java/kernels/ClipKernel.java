@@ -11,8 +11,8 @@ import dev.kiln.compiler.ops.InferContext;
 
 /**
  * Clip: {@code y = min(max(x, low), high)}. Opset 6-10 bounds are literals; from opset 11
- * each present bound input is a scalar read once per call. A NaN element stays NaN
- * (both comparisons are false).
+ * each present bound input is a scalar read once per call, an absent one the type's
+ * finite limit. A NaN element stays NaN (both comparisons are false).
  */
 public final class ClipKernel implements JavaKernel {
     @Override
@@ -34,8 +34,8 @@ public final class ClipKernel implements JavaKernel {
             w.code().addStatement("$L low = $L", c, JavaTypes.literal(t, Clip.attributeBound(ctx, "min")));
             w.code().addStatement("$L high = $L", c, JavaTypes.literal(t, Clip.attributeBound(ctx, "max")));
         } else {
-            hasLo = bound(w, 1, "low");
-            hasHi = bound(w, 2, "high");
+            hasLo = bound(w, 1, "low", -1);
+            hasHi = bound(w, 2, "high", 1);
         }
         boolean unsigned64 = t == ElementType.UINT64;
         long[] dims = y.type().dims();
@@ -57,10 +57,20 @@ public final class ClipKernel implements JavaKernel {
         });
     }
 
-    /** Declares local {@code name} from bound input {@code i} if present; whether it is. */
-    private static boolean bound(KernelWriter w, int i, String name) {
+    /**
+     * Declares local {@code name} from bound input {@code i}, or, when it is absent and
+     * the type is a float type, the largest finite value of sign {@code sign}; whether
+     * there is a bound (an absent integer bound changes nothing).
+     */
+    private static boolean bound(KernelWriter w, int i, String name, int sign) {
+        ElementType t = w.in(0).elementType();
         if (!w.hasIn(i)) {
-            return false;
+            if (!t.isFloat()) {
+                return false;
+            }
+            w.code().addStatement("$L $L = $L", JavaTypes.compute(t), name,
+                    JavaTypes.literal(t, sign * Clip.largestFinite(t)));
+            return true;
         }
         KernelWriter.Operand b = w.in(i);
         w.code().addStatement("$L $L = $L", JavaTypes.compute(b.elementType()), name,
