@@ -68,7 +68,8 @@ public final class CastKernel implements JavaKernel {
         if (from.isFloat() && to.isInteger()) {
             return JavaTypes.store(to, floatToInteger(to, v, casts), rt);
         }
-        return JavaTypes.store(to, CodeBlock.of("($L) $L", target, v), rt);
+        boolean sameCompute = JavaTypes.compute(from).equals(target);
+        return JavaTypes.store(to, sameCompute ? v : CodeBlock.of("($L) $L", target, v), rt);
     }
 
     /**
