@@ -298,4 +298,16 @@ class BinaryKernelsAgainstOnnxRuntimeTest {
                 .node("CastLike", List.of("x", "like"), "y").output("y", ElementType.FLOAT16);
         assertSameAsOrt(g, 0);
     }
+
+    @Test
+    void shapeComputationsWithEqualWhereAndCastFold() {
+        // Reshape needs its shape at compile time, so this compiles only if the chain folds.
+        OrtGraphs g = new OrtGraphs(17).input("x", edgeFloats(2, 3, 4))
+                .initializer("probe", new long[] {3}, 7, 3, 9).initializer("minusOne", new long[0], -1)
+                .node("Shape", List.of("x"), "s").node("Equal", List.of("s", "probe"), "e")
+                .node("Cast", List.of("s"), "sf", "to", 1L).node("Cast", List.of("sf"), "si", "to", 7L)
+                .node("Where", List.of("e", "minusOne", "si"), "shape")
+                .node("Reshape", List.of("x", "shape"), "y").output("y", ElementType.FLOAT);
+        assertSameAsOrt(g, 0);
+    }
 }

@@ -57,6 +57,19 @@ final class OrtGraphs {
         return this;
     }
 
+    /** Adds an int64 initializer: a constant Kiln folds through. */
+    OrtGraphs initializer(String name, long[] dims, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(ElementType.INT64.code());
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        graph.addInitializer(t);
+        return this;
+    }
+
     /** Adds a node; attributes are name/value pairs (Long, Float or String values). */
     OrtGraphs node(String op, List<String> ins, String out, Object... attributes) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).addAllInput(ins).addOutput(out);

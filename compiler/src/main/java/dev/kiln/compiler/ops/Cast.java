@@ -68,11 +68,25 @@ public final class Cast extends OpDef {
                 || x.elementType() == ElementType.UINT64 || out.elementType() == ElementType.UINT64) {
             return null; // left to the kernel, which knows the string and unsigned 64-bit rules
         }
-        if (x.elementType().isFloat() && !out.elementType().isFloat() && out.elementType() != ElementType.BOOL) {
+        if (x.elementType().isFloat() && out.elementType().isInteger() && !inRange(x, out.elementType())) {
             return null; // float to integer out of range is implementation-defined; let the kernel decide once
         }
         return List.of(x.elementType().isFloat()
                 ? Tensor.fromDoubles(out, x.toDoubles())
                 : Tensor.fromLongs(out, x.toLongs()));
+    }
+
+    /** Whether every value of float tensor {@code x} truncates to a value of integer type {@code t}. */
+    private static boolean inRange(Tensor x, ElementType t) {
+        int bits = t.storage().bytes() * 8;
+        double min = t.isUnsigned() ? 0 : -Math.pow(2, bits - 1);
+        double limit = t.isUnsigned() ? Math.pow(2, bits) : Math.pow(2, bits - 1);
+        for (int i = 0; i < x.size(); i++) {
+            double v = x.getDouble(i);
+            if (!(v > min - 1 && v < limit)) {
+                return false; // NaN fails both comparisons
+            }
+        }
+        return true;
     }
 }
