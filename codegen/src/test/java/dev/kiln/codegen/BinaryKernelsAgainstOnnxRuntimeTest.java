@@ -2,8 +2,11 @@ package dev.kiln.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.codegen.conformance.TensorComparison;
+import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
@@ -309,5 +312,22 @@ class BinaryKernelsAgainstOnnxRuntimeTest {
                 .node("Where", List.of("e", "minusOne", "si"), "shape")
                 .node("Reshape", List.of("x", "shape"), "y").output("y", ElementType.FLOAT);
         assertSameAsOrt(g, 0);
+    }
+
+    @Test
+    void badInputsAreRefusedNamingNodeOpsetAndShape() {
+        OrtGraphs clip = new OrtGraphs(13).input("x", edgeFloats(4)).input("lo", edgeFloats(2))
+                .node("Clip", List.of("x", "lo"), "y").output("y", ElementType.FLOAT);
+        CompileException e = assertThrows(CompileException.class, () -> clip.runKiln(dir, 1));
+        assertTrue(e.getMessage().contains("Clip") && e.getMessage().contains("opset 13")
+                && e.getMessage().contains("must be a scalar, got [2]"), e.getMessage());
+        OrtGraphs where = new OrtGraphs(16).input("c", edgeFloats(3)).input("x", edgeFloats(3))
+                .node("Where", List.of("c", "x", "x"), "y").output("y", ElementType.FLOAT);
+        e = assertThrows(CompileException.class, () -> where.runKiln(dir, 1));
+        assertTrue(e.getMessage().contains("Where") && e.getMessage().contains("element type float"), e.getMessage());
+        OrtGraphs max = new OrtGraphs(13).input("a", edgeFloats(3)).input("b", edgeFloats(4))
+                .node("Max", List.of("a", "b"), "y").output("y", ElementType.FLOAT);
+        e = assertThrows(CompileException.class, () -> max.runKiln(dir, 1));
+        assertTrue(e.getMessage().contains("cannot broadcast shapes [3], [4]"), e.getMessage());
     }
 }
