@@ -5,12 +5,14 @@ import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.LongBinaryOperator;
 
 /**
  * The broadcasting element-wise ops with two inputs: arithmetic (Add, Sub, Mul,
  * Div, Pow...), comparisons (Equal, Less...) and logic (And, Or, Xor).
+ * Comparisons and logic produce bool; Equal also compares strings (opset 19).
  */
 public final class BinaryOp extends OpDef {
     /** What the output's element type is. */
@@ -47,6 +49,14 @@ public final class BinaryOp extends OpDef {
                 (a, b) -> (long) Math.pow(a, b));
     }
 
+    /** A comparison or logic op: bool output, folding on 0/1 results. */
+    public static BinaryOp predicate(String opType, int minOpset, Set<ElementType> types,
+                                     BiPredicate<Double, Double> onFloats,
+                                     BiPredicate<Long, Long> onIntegers) {
+        return new BinaryOp(opType, minOpset, types, Result.BOOL, true,
+                (a, b) -> onFloats.test(a, b) ? 1 : 0, (a, b) -> onIntegers.test(a, b) ? 1 : 0);
+    }
+
     @Override
     public Set<ElementType> elementTypes() {
         return types;
@@ -78,7 +88,7 @@ public final class BinaryOp extends OpDef {
         Tensor b = ctx.constant(1);
         ElementType t = a.elementType();
         boolean floating = t.isFloat() || b.elementType().isFloat();
-        if ((floating ? onFloats : onIntegers) == null || t == ElementType.UINT64) {
+        if ((floating ? onFloats : onIntegers) == null || t == ElementType.UINT64 || t == ElementType.STRING) {
             return null;
         }
         long[] out = Broadcast.shape(a.type().dims(), b.type().dims());

@@ -14,7 +14,6 @@ final class ElementwiseOps {
         r.add(new BinaryOp("Div", 7, Types.NUMERIC, BinaryOp.Result.SAME_AS_INPUT, (a, b) -> a / b,
                 (a, b) -> b == 0 ? 0 : a / b));
         r.add(BinaryOp.pow());
-        r.add(new Cast());
 
         r.add(new UnaryOp("Sqrt", 6, Types.FLOATS).folding(Math::sqrt));
         r.add(new UnaryOp("Erf", 9, Types.NUMERIC).folding(KilnMath::erf));
@@ -45,5 +44,23 @@ final class ElementwiseOps {
         r.add(new UnaryOp("Mish", 18, Types.FLOATS));
         r.add(new UnaryOp("ThresholdedRelu", 10, Types.FLOATS).attribute("alpha", 1f));
         r.add(new PRelu());
+
+        // Comparison, logic, variadic, selection and casts (the ops-binary family).
+        r.add(BinaryOp.predicate("Equal", 7, Types.ALL, (a, b) -> a.doubleValue() == b.doubleValue(), Long::equals));
+        r.add(BinaryOp.predicate("Less", 7, Types.NUMERIC, (a, b) -> a < b, (a, b) -> a < b));
+        r.add(BinaryOp.predicate("Greater", 7, Types.NUMERIC, (a, b) -> a > b, (a, b) -> a > b));
+        r.add(BinaryOp.predicate("LessOrEqual", 12, Types.NUMERIC, (a, b) -> a <= b, (a, b) -> a <= b));
+        r.add(BinaryOp.predicate("GreaterOrEqual", 12, Types.NUMERIC, (a, b) -> a >= b, (a, b) -> a >= b));
+        r.add(BinaryOp.predicate("And", 7, Types.BOOL, (a, b) -> a != 0 && b != 0, (a, b) -> a != 0 && b != 0));
+        r.add(BinaryOp.predicate("Or", 7, Types.BOOL, (a, b) -> a != 0 || b != 0, (a, b) -> a != 0 || b != 0));
+        r.add(BinaryOp.predicate("Xor", 7, Types.BOOL, (a, b) -> (a != 0) != (b != 0), (a, b) -> (a != 0) != (b != 0)));
+        r.add(VariadicOp.min());
+        r.add(VariadicOp.max());
+        r.add(VariadicOp.sum());
+        r.add(VariadicOp.mean());
+        r.add(new Where());
+        r.add(new Clip());
+        r.add(Cast.cast());
+        r.add(Cast.castLike());
     }
 }

@@ -10,9 +10,13 @@ import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.Broadcast;
 import java.util.List;
 
-/** Broadcasting element-wise ops of two inputs: {@code y = a OP b}. */
+/**
+ * Broadcasting element-wise ops of two inputs: {@code y = a OP b}, arithmetic in the
+ * compute type of the inputs; comparisons and logic write bool.
+ */
 public final class BinaryKernel implements JavaKernel {
-    public static final List<String> OPS = List.of("Add", "Sub", "Mul", "Div", "Pow");
+    public static final List<String> OPS = List.of("Add", "Sub", "Mul", "Div", "Pow",
+            "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor");
 
     @Override
     public void emit(KernelWriter w) {
@@ -42,7 +46,21 @@ public final class BinaryKernel implements JavaKernel {
             case "Mul" -> CodeBlock.of("$L * $L", a, b);
             case "Div" -> unsigned64 ? CodeBlock.of("Long.divideUnsigned($L, $L)", a, b) : CodeBlock.of("$L / $L", a, b);
             case "Pow" -> CodeBlock.of("($L) Math.pow($L, $L)", compute, a, b);
+            case "Equal" -> t == ElementType.STRING ? CodeBlock.of("$L.equals($L)", a, b) : CodeBlock.of("$L == $L", a, b);
+            case "Less" -> compare(a, "<", b, unsigned64);
+            case "Greater" -> compare(a, ">", b, unsigned64);
+            case "LessOrEqual" -> compare(a, "<=", b, unsigned64);
+            case "GreaterOrEqual" -> compare(a, ">=", b, unsigned64);
+            case "And" -> CodeBlock.of("$L & $L", a, b);
+            case "Or" -> CodeBlock.of("$L | $L", a, b);
+            case "Xor" -> CodeBlock.of("$L ^ $L", a, b);
             default -> throw new CompileException(w.node().describe() + ": no Java expression for " + op);
         };
+    }
+
+    /** {@code a REL b}; unsigned 64-bit values compare through {@link Long#compareUnsigned}. */
+    private static CodeBlock compare(CodeBlock a, String relation, CodeBlock b, boolean unsigned64) {
+        return unsigned64 ? CodeBlock.of("Long.compareUnsigned($L, $L) $L 0", a, b, relation)
+                : CodeBlock.of("$L $L $L", a, relation, b);
     }
 }
