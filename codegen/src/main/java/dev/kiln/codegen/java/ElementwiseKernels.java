@@ -1,10 +1,9 @@
 package dev.kiln.codegen.java;
 
 import dev.kiln.codegen.java.kernels.BinaryKernel;
-import dev.kiln.codegen.java.kernels.PReluKernel;
-
 import dev.kiln.codegen.java.kernels.CastKernel;
 import dev.kiln.codegen.java.kernels.ClipKernel;
+import dev.kiln.codegen.java.kernels.PReluKernel;
 import dev.kiln.codegen.java.kernels.UnaryKernel;
 import dev.kiln.codegen.java.kernels.VariadicKernel;
 import dev.kiln.codegen.java.kernels.WhereKernel;
