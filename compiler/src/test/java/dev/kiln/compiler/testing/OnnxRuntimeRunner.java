@@ -60,11 +60,14 @@ public final class OnnxRuntimeRunner {
         double worst = 0;
         double scale = 1;
         for (int i = 0; i < actual.length; i++) {
-            worst = Math.max(worst, Math.abs((double) actual[i] - reference[i]));
-            scale = Math.max(scale, Math.abs(reference[i]));
-            if (Float.isNaN(actual[i]) != Float.isNaN(reference[i])) {
+            if (Float.compare(actual[i], reference[i]) == 0) {
+                continue; // also the same infinity, or both NaN
+            }
+            if (!Float.isFinite(actual[i]) || !Float.isFinite(reference[i])) {
                 return Double.POSITIVE_INFINITY;
             }
+            worst = Math.max(worst, Math.abs((double) actual[i] - reference[i]));
+            scale = Math.max(scale, Math.abs(reference[i]));
         }
         return worst / scale;
     }
