@@ -28,15 +28,16 @@ import shade.com.google.protobuf.ByteString;
  * Writes a typed IR graph back out as an ONNX model, so that ONNX Runtime can run
  * the graph a pass produced. ONNX nodes are written as they are; Kiln's FusedConv is
  * written as the standard ops its definition names, Conv, then the activation, then
- * Add of the residual. The model imports the newest ai.onnx opset any node uses
- * (tests pick models whose other ops mean the same at that opset).
+ * Add of the residual. The model imports the newest ai.onnx opset any node uses;
+ * Reduce ops' axes attributes become inputs when that opset wants them so, and
+ * tests pick models whose other ops mean the same at that opset.
  */
 public final class IrExporter {
     private final Graph graph;
     private final Map<Value, String> names;
     private final GraphProto.Builder out = GraphProto.newBuilder().setName("kiln-ir");
     private final Map<Value, Boolean> written = new IdentityHashMap<>();
-    private int opset;
+    private final int opset;
     private int extra;
 
     private IrExporter(Graph graph, int opset) {
@@ -47,7 +48,7 @@ public final class IrExporter {
 
     /** The graph as a model importing ai.onnx at least at {@code minOpset}. */
     public static ModelProto export(Graph graph, int minOpset) {
-        IrExporter e = new IrExporter(graph, minOpset);
+        IrExporter e = new IrExporter(graph, opset(graph, minOpset));
         for (Value in : graph.inputs()) {
             e.out.addInput(e.valueInfo(in));
         }
@@ -68,6 +69,23 @@ public final class IrExporter {
                 .setGraph(e.out).build();
     }
 
+    /** The newest ai.onnx opset any node needs: its own, or that of a fused activation's op. */
+    private static int opset(Graph graph, int minOpset) {
+        int opset = minOpset;
+        for (Node n : graph.nodes()) {
+            if (n.domain().isEmpty()) {
+                opset = Math.max(opset, n.opset());
+            }
+            Activation act = n.domain().equals(Node.KILN_DOMAIN) ? Activation.read(n) : null;
+            if (act != null && act.opType().equals("HardSwish")) {
+                opset = Math.max(opset, 14);
+            } else if (act != null && act.opType().equals("Gelu")) {
+                opset = Math.max(opset, 20);
+            }
+        }
+        return opset;
+    }
+
     private void node(Node n) {
         if (n.domain().equals(Node.KILN_DOMAIN) && n.opType().equals(FusedConv.OP_TYPE)) {
             fusedConv(n);
@@ -76,11 +94,17 @@ public final class IrExporter {
         if (!n.domain().isEmpty()) {
             throw new IllegalArgumentException("cannot export " + n.describe());
         }
-        opset = Math.max(opset, n.opset());
         NodeProto.Builder b = NodeProto.newBuilder().setOpType(n.opType()).setName(n.name());
         n.inputs().forEach(v -> b.addInput(name(v)));
         n.outputs().forEach(v -> b.addOutput(v == null ? "" : name(v)));
         for (Attribute a : n.attributes().all()) {
+            if (n.opType().startsWith("Reduce") && a.name().equals("axes") && opset >= 18) {
+                // Reduce ops take axes as an input from opset 18 (ReduceSum from 13).
+                String axes = name(n.output()) + "_axes";
+                out.addInitializer(OnnxModelBuilder.longTensor(axes, (long[]) a.value(), ((long[]) a.value()).length));
+                b.addInput(axes);
+                continue;
+            }
             b.addAttribute(attribute(a));
         }
         out.addNode(b);
@@ -111,8 +135,6 @@ public final class IrExporter {
                         .addAttribute(OnnxModelBuilder.attr("beta", act.beta()));
                 case "LeakyRelu" -> a.addAttribute(OnnxModelBuilder.attr("alpha", act.alpha()));
                 case "Clip" -> a.addInput(bound(act.alpha())).addInput(bound(act.beta()));
-                case "HardSwish" -> opset = Math.max(opset, 14);
-                case "Gelu" -> opset = Math.max(opset, 20);
                 default -> { }
             }
             out.addNode(a.addOutput(activated));
