@@ -102,4 +102,34 @@ class FuseLayerNormTest {
         assertEquals(0, r.rewrites(PASS));
         r.assertMatchesOnnxRuntime(1e-5);
     }
+
+    @Test
+    void epsilonThatBroadcastsToAHigherRankIsLeftAlone() {
+        // eps of shape [1,1,1] makes the result [1,4,16] while LayerNormalization(x) would be [4,16].
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("x", 4, 16)
+                .initializer("eps", new float[] {1e-5f}, 1, 1, 1)
+                .node("ReduceMean", "x", "mean", attr("axes", new long[] {-1}))
+                .node("Sub", "x,mean", "d")
+                .node("Mul", "d,d", "sq")
+                .node("ReduceMean", "sq", "var", attr("axes", new long[] {-1}))
+                .node("Add", "var,eps", "ve")
+                .node("Sqrt", "ve", "std")
+                .node("Div", "d,std", "n")
+                .node("Transpose", "n", "y", attr("perm", new long[] {2, 1, 0}))
+                .output("y");
+        PassHarness.Rewritten r = PassHarness.run(m, PASS);
+        assertEquals(0, r.rewrites(PASS));
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
+
+    @Test
+    void gammaWithMoreLeadingOnesThanXHasAxesStaysOutside() {
+        // gamma [1,1,1,8] on x [2,3,8]: the product is [1,2,3,8], so the Mul must stay.
+        OnnxModelBuilder m = torchLayerNorm(new long[] {-1}, new long[] {8}, 8);
+        m.graph().removeInitializer(2);
+        m.initializer("gamma", random(3, 8, 2), 1, 1, 1, 8);
+        PassHarness.Rewritten r = PassHarness.run(m, PASS);
+        assertEquals(Map.of("LayerNormalization", 1, "Mul", 1, "Add", 1), r.ops());
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
 }

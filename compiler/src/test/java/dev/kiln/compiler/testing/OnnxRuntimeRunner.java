@@ -23,8 +23,12 @@ public final class OnnxRuntimeRunner {
     public record Input(String name, float[] data, long... shape) {
     }
 
+    /** An output: its data and shape. */
+    public record Output(float[] data, long[] shape) {
+    }
+
     /** Every float output of {@code model}, in graph order. */
-    public static List<float[]> run(byte[] model, Input... inputs) {
+    public static List<Output> run(byte[] model, Input... inputs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
@@ -35,12 +39,13 @@ public final class OnnxRuntimeRunner {
                     feed.put(in.name(), OnnxTensor.createTensor(env, FloatBuffer.wrap(in.data()), in.shape()));
                 }
                 try (OrtSession.Result result = session.run(feed)) {
-                    List<float[]> outputs = new ArrayList<>();
+                    List<Output> outputs = new ArrayList<>();
                     for (Map.Entry<String, OnnxValue> e : result) {
-                        FloatBuffer b = ((OnnxTensor) e.getValue()).getFloatBuffer();
+                        OnnxTensor t = (OnnxTensor) e.getValue();
+                        FloatBuffer b = t.getFloatBuffer();
                         float[] f = new float[b.remaining()];
                         b.get(f);
-                        outputs.add(f);
+                        outputs.add(new Output(f, t.getInfo().getShape()));
                     }
                     return outputs;
                 }

@@ -16,6 +16,7 @@ import dev.kiln.compiler.passes.BindInputs;
 import dev.kiln.compiler.passes.CheckSupport;
 import dev.kiln.compiler.passes.PassPipeline;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,12 +89,14 @@ public final class PassHarness {
                 inputs.add(new OnnxRuntimeRunner.Input(in.name(), data, in.type().dims()));
             }
             OnnxRuntimeRunner.Input[] feed = inputs.toArray(OnnxRuntimeRunner.Input[]::new);
-            List<float[]> expected = OnnxRuntimeRunner.run(original.toByteArray(), feed);
+            List<OnnxRuntimeRunner.Output> expected = OnnxRuntimeRunner.run(original.toByteArray(), feed);
             ModelProto exported = IrExporter.export(graph(), model.onnxOpset());
-            List<float[]> actual = OnnxRuntimeRunner.run(exported.toByteArray(), feed);
+            List<OnnxRuntimeRunner.Output> actual = OnnxRuntimeRunner.run(exported.toByteArray(), feed);
             assertEquals(expected.size(), actual.size());
             for (int i = 0; i < expected.size(); i++) {
-                double error = OnnxRuntimeRunner.relativeError(actual.get(i), expected.get(i));
+                assertEquals(Arrays.toString(expected.get(i).shape()), Arrays.toString(actual.get(i).shape()),
+                        "shape of output " + i + "\n" + IrPrinter.print(graph()));
+                double error = OnnxRuntimeRunner.relativeError(actual.get(i).data(), expected.get(i).data());
                 assertTrue(error <= tolerance, "output " + i + ": relative error " + error + "\n" + IrPrinter.print(graph()));
             }
         }
