@@ -51,6 +51,10 @@ public final class BindInputs {
                     throw new CompileException("--const " + sig.name() + " has element type "
                             + constant.elementType().onnxName() + ", the model declares " + sig.type().onnxName());
                 }
+                if (sig.dims() != null && !fits(sig, constant.type().dims())) {
+                    throw new CompileException("--const " + sig.name() + " has shape " + constant.type().shapeString()
+                            + ", the model declares " + sig);
+                }
                 v.setConstant(constant);
                 graph.removeInput(v);
                 continue;
@@ -140,6 +144,19 @@ public final class BindInputs {
             throw new CompileException(what + ", but input '" + before.input() + "' already has '" + symbol + "' = "
                     + before.value() + "; inputs that share a dimension name must agree");
         }
+    }
+
+    /** Whether {@code dims} has the declared rank and every dimension the model fixes. */
+    private static boolean fits(Signature sig, long[] dims) {
+        if (sig.dims().size() != dims.length) {
+            return false;
+        }
+        for (int a = 0; a < dims.length; a++) {
+            if (sig.dims().get(a).isKnown() && sig.dims().get(a).value() != dims[a]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String example(Signature sig, InputBindings bindings) {

@@ -118,6 +118,8 @@ class BindInputsTest {
         assertEquals(z, add.input(1).constant());
         assertEquals("--const z has element type int64, the model declares float", error(model(),
                 new InputBindings().dim("batch", 1).constant("z", Tensor.vector(1, 2))));
+        assertEquals("--const z has shape [1,4,3], the model declares float[batch,3,4]", error(model(),
+                new InputBindings().dim("batch", 1).constant("z", z.reshaped(1, 4, 3))));
         PassHarness.Rewritten r = PassHarness.run(model(), new InputBindings().dim("batch", 1).constant("z", z),
                 "fold-constants");
         assertEquals(Map.of("Relu", 1, "Add", 1, "Reshape", 1), r.ops());
