@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Gives every graph input a concrete type: from its declared signature, with
- * symbolic dimensions filled from {@code --dim}, whole shapes from {@code --shape},
+ * symbolic dimensions filled from {@code --dim} (or from another input's
+ * {@code --shape} that fixes the same symbol), whole shapes from {@code --shape},
  * and inputs bound with {@code --const} turned into constants. An input that
  * stays unknown is an error that says which flag fixes it.
  */
@@ -39,7 +40,16 @@ public final class BindInputs {
         }
         Map<String, Binding> symbols = new HashMap<>();
         List<Value> inputs = new ArrayList<>(graph.inputs());
-        for (int i = 0; i < inputs.size(); i++) {
+        // Inputs with --shape first: the symbols their shapes fix then size the other inputs too.
+        List<Integer> order = new ArrayList<>();
+        for (boolean shaped : new boolean[] {true, false}) {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (bindings.shapes().containsKey(model.inputs().get(i).name()) == shaped) {
+                    order.add(i);
+                }
+            }
+        }
+        for (int i : order) {
             Value v = inputs.get(i);
             Signature sig = model.inputs().get(i);
             Tensor constant = bindings.constants().get(sig.name());
@@ -112,6 +122,8 @@ public final class BindInputs {
                 if (dims[a] < 0) {
                     throw new CompileException("--dim " + d.symbol() + " must not be negative");
                 }
+            } else if (d.symbol() != null && symbols.containsKey(d.symbol())) {
+                dims[a] = symbols.get(d.symbol()).value(); // fixed by another input's --shape
             } else if (d.symbol() != null) {
                 throw new CompileException("input '" + sig.name() + "' (" + sig + ") has a symbolic size '" + d.symbol()
                         + "' on axis " + a + "; pin it with --dim " + d.symbol() + "=N (or --shape " + sig.name()

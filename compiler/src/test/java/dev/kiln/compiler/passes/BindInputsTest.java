@@ -59,6 +59,13 @@ class BindInputsTest {
     }
 
     @Test
+    void symbolFixedByOneInputsShapeSizesTheOthers() {
+        Model m = bind(model(), new InputBindings().shape("z", 4, 3, 4));
+        assertArrayEquals(new long[] {4, 3, 4}, m.graph().inputs().get(0).type().dims());
+        PassHarness.run(model(), new InputBindings().shape("z", 4, 3, 4)).assertMatchesOnnxRuntime(0);
+    }
+
+    @Test
     void shapeThatContradictsTheModel() {
         assertEquals("--shape x sets axis 1 to 5, but the model fixes it at 3 (float[batch,3,4])",
                 error(model(), new InputBindings().shape("x", 1, 5, 4).dim("batch", 1)));
