@@ -22,7 +22,7 @@ class FuseHardSwishTest {
 
     @Test
     void pytorchExportBecomesHardSwish() {
-        PassHarness.Rewritten r = PassHarness.run(torchHardSwish(1f / 6, 0.5f, "x"), new dev.kiln.compiler.InputBindings(), PASS);
+        PassHarness.Rewritten r = PassHarness.run(torchHardSwish(1f / 6, 0.5f, "x"), PASS);
         assertEquals(1, r.rewrites(PASS));
         r.assertOps(Map.of("HardSwish", 1));
         r.assertMatchesOnnxRuntime(1e-6);

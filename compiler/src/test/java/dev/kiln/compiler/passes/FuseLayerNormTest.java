@@ -132,4 +132,21 @@ class FuseLayerNormTest {
         assertEquals(Map.of("LayerNormalization", 1, "Mul", 1, "Add", 1), r.ops());
         r.assertMatchesOnnxRuntime(1e-5);
     }
+
+    @Test
+    void opset18SpellingWithAxesAsAnInputFuses() {
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("x", 2, 3, 8).scalar("two", 2).scalar("eps", 1e-5f)
+                .longs("axes", -1)
+                .node("ReduceMean", "x,axes", "mean")
+                .node("Sub", "x,mean", "d")
+                .node("Pow", "d,two", "sq")
+                .node("ReduceMean", "sq,axes", "var")
+                .node("Add", "var,eps", "ve")
+                .node("Sqrt", "ve", "std")
+                .node("Div", "d,std", "y")
+                .output("y");
+        PassHarness.Rewritten r = PassHarness.run(m, PASS);
+        r.assertOps(Map.of("LayerNormalization", 1));
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
 }
