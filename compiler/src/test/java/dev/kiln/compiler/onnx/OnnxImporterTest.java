@@ -144,4 +144,33 @@ class OnnxImporterTest {
         assertArrayEquals(new Object[] {"batch", null, null},
                 model.inputs().get(0).dims().stream().map(d -> d.symbol()).toArray());
     }
+
+    @Test
+    void aiOnnxDomainSpelledOutIsTheDefaultDomain() {
+        ModelProto m = small().build().toBuilder().setOpsetImport(0,
+                ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("ai.onnx").setVersion(13)).build();
+        ModelProto withNodeDomain = m.toBuilder().setGraph(m.getGraph().toBuilder().setNode(0,
+                m.getGraph().getNode(0).toBuilder().setDomain("ai.onnx"))).build();
+        Model model = PassHarness.importModel(withNodeDomain);
+        assertEquals(13, model.onnxOpset());
+        assertTrue(model.graph().nodes().get(0).is("Mul"));
+    }
+
+    @Test
+    void unsupportedGraphFeaturesAreNamed() {
+        OnnxModelBuilder sparse = small();
+        sparse.graph().addSparseInitializer(ai.onnx.proto.OnnxMl.SparseTensorProto.newBuilder()
+                .setValues(OnnxModelBuilder.floatTensor("s", new float[] {1}, 1)).addDims(4));
+        assertEquals("sparse initializers are not supported",
+                assertThrows(CompileException.class, () -> PassHarness.importModel(sparse.build())).getMessage());
+        OnnxModelBuilder unnamed = small();
+        unnamed.graph().setInitializer(0, unnamed.graph().getInitializer(0).toBuilder().setName(""));
+        assertEquals("an initializer has no name",
+                assertThrows(CompileException.class, () -> PassHarness.importModel(unnamed.build())).getMessage());
+        OnnxModelBuilder reference = small();
+        reference.graph().setNode(0, reference.graph().getNode(0).toBuilder().addAttribute(
+                OnnxModelBuilder.attr("alpha", 1f).toBuilder().setRefAttrName("outer")));
+        assertEquals("Mul node 'Mul_0': attribute references (function bodies) are not supported",
+                assertThrows(CompileException.class, () -> PassHarness.importModel(reference.build())).getMessage());
+    }
 }
