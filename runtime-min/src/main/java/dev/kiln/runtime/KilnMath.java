@@ -19,12 +19,15 @@ public final class KilnMath {
     /** The error function in double, accurate to about 1e-7 (see {@link #erf(float)}). */
     public static double erf(double x) {
         double z = Math.abs(x);
+        if (x == 0) {
+            return x; // keeps the sign of -0, which the series below would lose
+        }
         if (z < 0.5) {
-            // erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)); 9 terms reach 1e-16 here.
+            // erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)); 14 terms reach 1e-16 here.
             double x2 = x * x;
             double term = x;
             double sum = x;
-            for (int n = 1; n < 10; n++) {
+            for (int n = 1; n < 14; n++) {
                 term *= -x2 / n;
                 sum += term / (2 * n + 1);
             }

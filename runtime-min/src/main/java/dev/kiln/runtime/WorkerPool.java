@@ -2,9 +2,9 @@ package dev.kiln.runtime;
 
 import java.lang.ref.WeakReference;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fixed set of worker threads that run one {@link RangeTask} step at a time,
@@ -27,7 +27,8 @@ public final class WorkerPool {
     private final int threads;
     private final Shared shared;
     private final Worker[] workers;
-    private final ReentrantLock busy = new ReentrantLock();
+    /** Held while a step runs; not reentrant, so a nested parallelFor runs on its caller. */
+    private final AtomicBoolean busy = new AtomicBoolean();
 
     /** Creates a pool that runs each step on {@code threads} threads (the caller included). */
     public WorkerPool(int threads) {
@@ -55,7 +56,7 @@ public final class WorkerPool {
      */
     public void parallelFor(RangeTask task, int step, int count) {
         int parts = Math.min(threads, count);
-        if (parts <= 1 || !busy.tryLock()) {
+        if (parts <= 1 || shared.closed || !busy.compareAndSet(false, true)) {
             task.runRange(step, 0, count);
             return;
         }
@@ -85,7 +86,7 @@ public final class WorkerPool {
                 throwUnchecked(failure);
             }
         } finally {
-            busy.unlock();
+            busy.set(false);
         }
     }
 

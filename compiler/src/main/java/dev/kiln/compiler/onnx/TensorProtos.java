@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -140,12 +141,7 @@ public final class TensorProtos {
         if (location == null) {
             throw new CompileException(what + " uses external data but names no location");
         }
-        Path base = baseDir.toAbsolutePath().normalize();
-        Path file = base.resolve(location).normalize();
-        if (!file.startsWith(base) || Path.of(location).isAbsolute()) {
-            throw new CompileException(what + ": external data location '" + location
-                    + "' is outside the model's directory");
-        }
+        Path file = insideModelDirectory(baseDir, location, what);
         long expected = (long) n * ElementType.fromCode(t.getDataType()).storage().bytes();
         if (length < 0) {
             length = expected;
@@ -166,6 +162,30 @@ public final class TensorProtos {
             }
             buf.flip();
             return buf;
+        } catch (IOException e) {
+            throw new CompileException(what + ": cannot read external data file " + location + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The data file for {@code location}, which must be a relative path that stays inside
+     * the model's directory, also once symbolic links are followed.
+     */
+    private static Path insideModelDirectory(Path baseDir, String location, String what) {
+        CompileException outside = new CompileException(what + ": external data location '" + location
+                + "' is outside the model's directory");
+        try {
+            Path base = baseDir.toAbsolutePath().normalize();
+            Path file = base.resolve(location).normalize();
+            if (!file.startsWith(base) || Path.of(location).isAbsolute()) {
+                throw outside;
+            }
+            if (Files.exists(file) && !file.toRealPath().startsWith(base.toRealPath())) {
+                throw outside; // a link (the file or a directory on the way) leads out
+            }
+            return file;
+        } catch (InvalidPathException e) {
+            throw new CompileException(what + ": external data location '" + location + "' is not a valid path");
         } catch (IOException e) {
             throw new CompileException(what + ": cannot read external data file " + location + ": " + e.getMessage());
         }

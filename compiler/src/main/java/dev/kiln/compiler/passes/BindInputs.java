@@ -9,13 +9,16 @@ import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Gives every graph input a concrete type: from its declared signature, with
- * symbolic dimensions filled from {@code --dim}, whole shapes from {@code --shape},
+ * symbolic dimensions filled from {@code --dim} (or from another input's
+ * {@code --shape} that fixes the same symbol), whole shapes from {@code --shape},
  * and inputs bound with {@code --const} turned into constants. An input that
  * stays unknown is an error that says which flag fixes it.
  */
@@ -35,32 +38,48 @@ public final class BindInputs {
         for (String n : bindings.constants().keySet()) {
             checkNamed(n, names, "--const", model);
         }
-        Set<String> usedSymbols = new HashSet<>();
+        Map<String, Binding> symbols = new HashMap<>();
         List<Value> inputs = new ArrayList<>(graph.inputs());
-        for (int i = 0; i < inputs.size(); i++) {
+        // Inputs with --shape first: the symbols their shapes fix then size the other inputs too.
+        List<Integer> order = new ArrayList<>();
+        for (boolean shaped : new boolean[] {true, false}) {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (bindings.shapes().containsKey(model.inputs().get(i).name()) == shaped) {
+                    order.add(i);
+                }
+            }
+        }
+        for (int i : order) {
             Value v = inputs.get(i);
             Signature sig = model.inputs().get(i);
             Tensor constant = bindings.constants().get(sig.name());
+            if (constant != null && bindings.shapes().containsKey(sig.name())) {
+                throw new CompileException("input '" + sig.name() + "' is bound by both --shape and --const; give one");
+            }
             if (constant != null) {
                 if (sig.type() != null && constant.elementType() != sig.type()) {
                     throw new CompileException("--const " + sig.name() + " has element type "
                             + constant.elementType().onnxName() + ", the model declares " + sig.type().onnxName());
                 }
+                if (sig.dims() != null && !fits(sig, constant.type().dims())) {
+                    throw new CompileException("--const " + sig.name() + " has shape " + constant.type().shapeString()
+                            + ", the model declares " + sig);
+                }
                 v.setConstant(constant);
                 graph.removeInput(v);
                 continue;
             }
-            v.setType(bind(sig, bindings, usedSymbols));
+            v.setType(bind(sig, bindings, symbols));
         }
         for (String symbol : bindings.dims().keySet()) {
-            if (!usedSymbols.contains(symbol)) {
+            if (!symbols.containsKey(symbol)) {
                 throw new CompileException("--dim " + symbol + ": no input has a dimension named '" + symbol + "'"
                         + symbolsHint(model));
             }
         }
     }
 
-    private static TensorType bind(Signature sig, InputBindings bindings, Set<String> usedSymbols) {
+    private static TensorType bind(Signature sig, InputBindings bindings, Map<String, Binding> symbols) {
         if (sig.type() == null) {
             throw new CompileException("input '" + sig.name() + "' has no declared element type");
         }
@@ -82,7 +101,7 @@ public final class BindInputs {
                                 + ", but the model fixes it at " + d.value() + " (" + sig + ")");
                     }
                     if (d.symbol() != null) {
-                        usedSymbols.add(d.symbol());
+                        agree(d.symbol(), given[a], sig, a, bindings, symbols);
                     }
                 }
             }
@@ -99,10 +118,12 @@ public final class BindInputs {
                 dims[a] = d.value();
             } else if (d.symbol() != null && bindings.dims().containsKey(d.symbol())) {
                 dims[a] = bindings.dims().get(d.symbol());
-                usedSymbols.add(d.symbol());
+                symbols.putIfAbsent(d.symbol(), new Binding(sig.name(), dims[a]));
                 if (dims[a] < 0) {
                     throw new CompileException("--dim " + d.symbol() + " must not be negative");
                 }
+            } else if (d.symbol() != null && symbols.containsKey(d.symbol())) {
+                dims[a] = symbols.get(d.symbol()).value(); // fixed by another input's --shape
             } else if (d.symbol() != null) {
                 throw new CompileException("input '" + sig.name() + "' (" + sig + ") has a symbolic size '" + d.symbol()
                         + "' on axis " + a + "; pin it with --dim " + d.symbol() + "=N (or --shape " + sig.name()
@@ -113,6 +134,41 @@ public final class BindInputs {
             }
         }
         return new TensorType(sig.type(), dims);
+    }
+
+    /** The value a symbol took and the input that set it. */
+    private record Binding(String input, long value) {
+    }
+
+    /**
+     * Checks that {@code --shape}'s value for a symbolic axis agrees with {@code --dim} and
+     * with the other inputs' bindings of the same symbol, and records it.
+     */
+    private static void agree(String symbol, long value, Signature sig, int axis, InputBindings bindings,
+                              Map<String, Binding> symbols) {
+        String what = "--shape " + sig.name() + " sets axis " + axis + " ('" + symbol + "') to " + value;
+        Long dim = bindings.dims().get(symbol);
+        if (dim != null && dim != value) {
+            throw new CompileException(what + ", but --dim " + symbol + "=" + dim);
+        }
+        Binding before = symbols.putIfAbsent(symbol, new Binding(sig.name(), value));
+        if (before != null && before.value() != value) {
+            throw new CompileException(what + ", but input '" + before.input() + "' already has '" + symbol + "' = "
+                    + before.value() + "; inputs that share a dimension name must agree");
+        }
+    }
+
+    /** Whether {@code dims} has the declared rank and every dimension the model fixes. */
+    private static boolean fits(Signature sig, long[] dims) {
+        if (sig.dims().size() != dims.length) {
+            return false;
+        }
+        for (int a = 0; a < dims.length; a++) {
+            if (sig.dims().get(a).isKnown() && sig.dims().get(a).value() != dims[a]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String example(Signature sig, InputBindings bindings) {

@@ -72,6 +72,9 @@ public final class FuseErfGelu implements Pass {
                 half = times;
                 matched = List.of(scale, erf, plusOne, xHalf, times);
             }
+            if (!half.output().type().equals(x.type())) {
+                continue; // a constant broadcast the result to another shape than Gelu(x) has
+            }
             Node gelu = new Node("Gelu", "", erf.name().isEmpty() ? "" : erf.name() + "_gelu", 20, new Attributes(),
                     List.of(x), List.of(half.output()));
             Match.replace(graph, matched, half, gelu);

@@ -75,8 +75,11 @@ public final class FuseLayerNorm implements Pass {
             if (sqrt == null || div.input(1) != sqrt.output() || !m.usedOnlyOnce(sqrt.output())) {
                 continue;
             }
-            List<Node> matched = new ArrayList<>(List.of(mean, sub, square, variance, addEps, sqrt, div));
             TensorType xType = x.type();
+            if (!div.output().type().equals(xType)) {
+                continue; // epsilon broadcast the result to another shape than x's
+            }
+            List<Node> matched = new ArrayList<>(List.of(mean, sub, square, variance, addEps, sqrt, div));
             long[] normalized = Arrays.copyOfRange(xType.dims(), axis, xType.rank());
             Node last = div;
             Value gamma = affineOperand(m, last, "Mul", normalized);
@@ -130,8 +133,8 @@ public final class FuseLayerNorm implements Pass {
     /** If the only reader of {@code prev}'s output is {@code op} with a constant of the normalised shape, that constant. */
     private static Value affineOperand(Match m, Node prev, String op, long[] normalized) {
         Node next = m.onlyReader(prev.output(), op);
-        if (next == null) {
-            return null;
+        if (next == null || !next.output().type().sameShape(prev.output().type())) {
+            return null; // absent, or the constant broadcasts to a higher rank
         }
         Value other = Match.other(next, prev.output());
         if (other == null || !other.isConstant() || !Arrays.equals(squeezeLeading(other.type().dims()), squeezeLeading(normalized))) {

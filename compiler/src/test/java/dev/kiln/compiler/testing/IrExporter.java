@@ -1,0 +1,222 @@
+package dev.kiln.compiler.testing;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.kiln.compiler.ir.Attribute;
+import dev.kiln.compiler.ir.Graph;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Storage;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.ir.Value;
+import dev.kiln.compiler.ops.Activation;
+import dev.kiln.compiler.ops.FusedConv;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import shade.com.google.protobuf.ByteString;
+
+/**
+ * Writes a typed IR graph back out as an ONNX model, so that ONNX Runtime can run
+ * the graph a pass produced. ONNX nodes are written as they are; Kiln's FusedConv is
+ * written as the standard ops its definition names, Conv, then the activation, then
+ * Add of the residual. The model imports the newest ai.onnx opset any node uses;
+ * Reduce ops' axes attributes become inputs when that opset wants them so, and
+ * tests pick models whose other ops mean the same at that opset.
+ */
+public final class IrExporter {
+    private final Graph graph;
+    private final Map<Value, String> names;
+    private final GraphProto.Builder out = GraphProto.newBuilder().setName("kiln-ir");
+    private final Map<Value, Boolean> written = new IdentityHashMap<>();
+    private final int opset;
+    private int extra;
+
+    private IrExporter(Graph graph, int opset) {
+        this.graph = graph;
+        this.names = graph.uniqueNames();
+        this.opset = opset;
+    }
+
+    /** The graph as a model importing ai.onnx at least at {@code minOpset}. */
+    public static ModelProto export(Graph graph, int minOpset) {
+        IrExporter e = new IrExporter(graph, opset(graph, minOpset));
+        for (Value in : graph.inputs()) {
+            e.out.addInput(e.valueInfo(in));
+        }
+        for (Node n : graph.nodes()) {
+            e.node(n);
+        }
+        for (Value v : graph.outputs()) {
+            if (v.isConstant()) {
+                e.out.addNode(NodeProto.newBuilder().setOpType("Identity").addInput(e.name(v))
+                        .addOutput(e.name(v) + "_out"));
+                e.out.addOutput(ValueInfoProto.newBuilder(e.valueInfo(v)).setName(e.name(v) + "_out"));
+            } else {
+                e.out.addOutput(e.valueInfo(v));
+            }
+        }
+        return ModelProto.newBuilder().setIrVersion(10).setProducerName("kiln-ir-export")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(e.opset))
+                .setGraph(e.out).build();
+    }
+
+    /** The newest ai.onnx opset any node needs: its own, or that of a fused activation's op. */
+    private static int opset(Graph graph, int minOpset) {
+        int opset = minOpset;
+        for (Node n : graph.nodes()) {
+            if (n.domain().isEmpty()) {
+                opset = Math.max(opset, n.opset());
+            }
+            Activation act = n.domain().equals(Node.KILN_DOMAIN) ? Activation.read(n) : null;
+            if (act != null && act.opType().equals("HardSwish")) {
+                opset = Math.max(opset, 14);
+            } else if (act != null && act.opType().equals("Gelu")) {
+                opset = Math.max(opset, 20);
+            }
+        }
+        return opset;
+    }
+
+    private void node(Node n) {
+        if (n.domain().equals(Node.KILN_DOMAIN) && n.opType().equals(FusedConv.OP_TYPE)) {
+            fusedConv(n);
+            return;
+        }
+        if (!n.domain().isEmpty()) {
+            throw new IllegalArgumentException("cannot export " + n.describe());
+        }
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(n.opType()).setName(n.name());
+        n.inputs().forEach(v -> b.addInput(name(v)));
+        n.outputs().forEach(v -> b.addOutput(v == null ? "" : name(v)));
+        for (Attribute a : n.attributes().all()) {
+            if (n.opType().startsWith("Reduce") && a.name().equals("axes") && opset >= 18) {
+                // Reduce ops take axes as an input from opset 18 (ReduceSum from 13).
+                String axes = name(n.output()) + "_axes";
+                out.addInitializer(OnnxModelBuilder.longTensor(axes, (long[]) a.value(), ((long[]) a.value()).length));
+                b.addInput(axes);
+                continue;
+            }
+            b.addAttribute(attribute(a));
+        }
+        out.addNode(b);
+    }
+
+    /** Y = act(Conv(X, W, B)) + R, each step a standard node. */
+    private void fusedConv(Node n) {
+        Activation act = Activation.read(n);
+        String result = name(n.output());
+        String conv = act == null && n.input(3) == null ? result : result + "_conv";
+        NodeProto.Builder c = NodeProto.newBuilder().setOpType("Conv").setName(n.name());
+        for (int i = 0; i < 3 && i < n.inputCount(); i++) {
+            c.addInput(name(n.input(i)));
+        }
+        c.addOutput(conv);
+        for (Attribute a : n.attributes().all()) {
+            if (!a.name().startsWith("activation")) {
+                c.addAttribute(attribute(a));
+            }
+        }
+        out.addNode(c);
+        String activated = conv;
+        if (act != null) {
+            activated = n.input(3) == null ? result : result + "_act";
+            NodeProto.Builder a = NodeProto.newBuilder().setOpType(act.opType()).addInput(conv);
+            switch (act.opType()) {
+                case "HardSigmoid" -> a.addAttribute(OnnxModelBuilder.attr("alpha", act.alpha()))
+                        .addAttribute(OnnxModelBuilder.attr("beta", act.beta()));
+                case "LeakyRelu" -> a.addAttribute(OnnxModelBuilder.attr("alpha", act.alpha()));
+                case "Clip" -> a.addInput(bound(act.alpha())).addInput(bound(act.beta()));
+                default -> { }
+            }
+            out.addNode(a.addOutput(activated));
+        }
+        if (n.input(3) != null) {
+            out.addNode(NodeProto.newBuilder().setOpType("Add").addInput(activated).addInput(name(n.input(3)))
+                    .addOutput(result));
+        }
+    }
+
+    private String bound(float value) {
+        if (Float.isInfinite(value)) {
+            return "";
+        }
+        String name = "clip_bound_" + extra++;
+        out.addInitializer(OnnxModelBuilder.floatTensor(name, new float[] {value}));
+        return name;
+    }
+
+    /** The value's name; a constant is written as an initializer the first time it is named. */
+    private String name(Value v) {
+        if (v == null) {
+            return "";
+        }
+        String name = names.computeIfAbsent(v, k -> "unnamed_" + extra++);
+        if (v.isConstant() && written.put(v, Boolean.TRUE) == null) {
+            out.addInitializer(tensor(name, v.constant()));
+        }
+        return name;
+    }
+
+    private ValueInfoProto valueInfo(Value v) {
+        TensorType t = v.type();
+        Object[] dims = new Object[t.rank()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = t.dim(i);
+        }
+        return OnnxModelBuilder.valueInfo(name(v), t.elementType().code(), dims);
+    }
+
+    private AttributeProto attribute(Attribute a) {
+        return switch (a.kind()) {
+            case INT -> OnnxModelBuilder.attr(a.name(), (long) (Long) a.value());
+            case FLOAT -> OnnxModelBuilder.attr(a.name(), (float) (Float) a.value());
+            case STRING -> OnnxModelBuilder.attr(a.name(), (String) a.value());
+            case INTS -> OnnxModelBuilder.attr(a.name(), (long[]) a.value());
+            case TENSOR -> OnnxModelBuilder.attr(a.name(), tensor("", (Tensor) a.value()));
+            case FLOATS -> {
+                AttributeProto.Builder b = AttributeProto.newBuilder().setName(a.name())
+                        .setType(AttributeProto.AttributeType.FLOATS);
+                for (float f : (float[]) a.value()) {
+                    b.addFloats(f);
+                }
+                yield b.build();
+            }
+            default -> throw new IllegalArgumentException("cannot export attribute " + a);
+        };
+    }
+
+    /** A tensor as raw little-endian data, which every non-string type allows. */
+    static TensorProto tensor(String name, Tensor t) {
+        Storage s = t.elementType().storage();
+        ByteBuffer b = ByteBuffer.allocate(t.size() * s.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        switch (s) {
+            case FLOAT -> b.asFloatBuffer().put((float[]) t.data());
+            case DOUBLE -> b.asDoubleBuffer().put((double[]) t.data());
+            case LONG -> b.asLongBuffer().put((long[]) t.data());
+            case INT -> b.asIntBuffer().put((int[]) t.data());
+            case SHORT -> b.asShortBuffer().put((short[]) t.data());
+            case BYTE -> b.put((byte[]) t.data());
+            case BOOLEAN -> {
+                for (boolean v : (boolean[]) t.data()) {
+                    b.put((byte) (v ? 1 : 0));
+                }
+            }
+            default -> throw new IllegalArgumentException("cannot export " + t);
+        }
+        List<Long> dims = new ArrayList<>();
+        for (long d : t.type().dims()) {
+            dims.add(d);
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(t.elementType().code()).addAllDims(dims)
+                .setRawData(ByteString.copyFrom(b.array())).build();
+    }
+}
