@@ -56,10 +56,10 @@ def randomise(model, seed):
     """Seeded random weights with O(1) activations and non-trivial normalisation.
 
     Linear layers get unit-gain normal weights (torchvision zero-initialises some
-    heads, which would make every logit equal). BatchNorm statistics are then
-    measured on seeded random batches in training mode, so that eval-mode BN really
-    normalises, and its affine parameters are randomised, so that a wrongly folded
-    BN changes the output. ConvNeXt's layer scale (1e-6 at init) is raised so that
+    heads, which would make every logit equal). BatchNorm's affine parameters are
+    randomised, so that a wrongly folded BN changes the output, and then its
+    statistics are measured on seeded random batches, so that eval-mode BN really
+    normalises and activations stay O(1) however deep the network. ConvNeXt's layer scale (1e-6 at init) is raised so that
     its blocks are not identities."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -71,17 +71,19 @@ def randomise(model, seed):
             if hasattr(m, "layer_scale") and isinstance(m.layer_scale, nn.Parameter):
                 m.layer_scale.copy_(torch.rand(m.layer_scale.shape, generator=g) * 0.4 + 0.1)
         norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+        for m in norms:
+            m.weight.copy_(torch.rand(m.weight.shape, generator=g) + 0.5)
+            m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.1)
+            m.reset_running_stats()
+            m.momentum = None  # a plain average over the calibration batches
         if norms:
-            for m in norms:
-                m.reset_running_stats()
-                m.momentum = None  # a plain average over the calibration batches
-            model.train()
-            for _ in range(3):
-                model(torch.randn(4, 3, model.kiln_size, model.kiln_size, generator=g))
+            # Only the BatchNorms learn: dropout and stochastic depth stay in eval mode, so the
+            # statistics are those of the network that is exported.
             model.eval()
             for m in norms:
-                m.weight.copy_(torch.rand(m.weight.shape, generator=g) + 0.5)
-                m.bias.copy_(torch.randn(m.bias.shape, generator=g) * 0.1)
+                m.train()
+            for _ in range(3):
+                model(torch.randn(4, 3, model.kiln_size, model.kiln_size, generator=g))
     model.eval()
 
 
