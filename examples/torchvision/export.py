@@ -41,15 +41,17 @@ MODELS = {
     "resnext50_32x4d": 224,
     "shufflenet_v2_x1_0": 224,
     "squeezenet1_1": 224,
-    "swin_t": 224,
     "vgg11_bn": 224,
     "vit_b_16": 224,
     "wide_resnet50_2": 224,
 }
 
-# The issue names these; the -Pfull test checks a few of them on every CI run.
-REQUIRED = ["resnet18", "mobilenet_v2", "mobilenet_v3_small", "efficientnet_b0",
-            "regnet_y_400mf", "convnext_tiny", "vit_b_16"]
+# Left out, with the reason. The larger sizes of the families above (resnet34/101/152,
+# efficientnet_b1..b7, vit_l_16, convnext_base, ...) export to the same operators and
+# are left out only to keep the check's time reasonable.
+EXCLUDED = {
+    "swin_t": "its shifted-window mask uses Mod and ScatterND, which Kiln does not support yet",
+}
 
 
 def randomise(model, seed):
@@ -149,6 +151,8 @@ def main():
     if args.list:
         for name, size in MODELS.items():
             print(f"{name:22} {size}")
+        for name, reason in EXCLUDED.items():
+            print(f"# {name}: {reason}")
         return 0
     for name in args.model or MODELS:
         if name not in MODELS:

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.InputBindings;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +24,7 @@ class FullSizeLowFormerTest {
     @CsvSource({"b0, 13", "b0, 17", "b1, 13", "b1, 17"})
     void matchesPyTorchAndOnnxRuntime(String variant, int opset) throws Exception {
         String stem = "lowformer_" + variant + "_op" + opset;
-        Path model = export(variant, opset, stem);
+        Path model = PythonExports.export(EXPORT, OUT, stem, "--variant", variant, "--opset", Integer.toString(opset));
         float[] input = Fixtures.readFloats(OUT.resolve(stem + ".input.bin"));
         GeneratedModel g = Fixtures.generate(model, new InputBindings());
         float[] kiln = (float[]) LoadedModel.of(g).run(input)[0];
@@ -35,20 +33,5 @@ class FullSizeLowFormerTest {
         assertEquals(1000, kiln.length);
         assertTrue(Fixtures.relativeError(kiln, torch) <= 1e-4, "vs PyTorch " + Fixtures.relativeError(kiln, torch));
         assertTrue(Fixtures.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Fixtures.relativeError(kiln, ort));
-    }
-
-    /** Runs the export script unless its output is already there. */
-    static Path export(String variant, int opset, String stem) throws IOException, InterruptedException {
-        Path model = OUT.resolve(stem + ".onnx");
-        if (Files.exists(model) && Files.exists(OUT.resolve(stem + ".output.bin"))) {
-            return model;
-        }
-        Files.createDirectories(OUT);
-        Process p = new ProcessBuilder("/usr/bin/python3", EXPORT.toString(), "--variant", variant,
-                "--opset", Integer.toString(opset), "--out", OUT.toString())
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "export failed (needs Debian's python3-torch and python3-onnx):\n" + log);
-        return model;
     }
 }

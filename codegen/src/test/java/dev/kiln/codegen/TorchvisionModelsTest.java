@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.InputBindings;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +25,7 @@ class TorchvisionModelsTest {
     @CsvSource({"resnet18, 13", "mobilenet_v3_small, 17", "efficientnet_b0, 17", "regnet_y_400mf, 13"})
     void matchesOnnxRuntimeAndPyTorch(String name, int opset) throws Exception {
         String stem = name + "_op" + opset;
-        Path model = export(name, opset, stem);
+        Path model = PythonExports.export(EXPORT, OUT, stem, "--model", name, "--opset", Integer.toString(opset));
         float[] input = Fixtures.readFloats(OUT.resolve(stem + ".input.bin"));
         GeneratedModel g = Fixtures.generate(model, new InputBindings());
         float[] kiln = (float[]) LoadedModel.of(g).run(input)[0];
@@ -36,20 +34,5 @@ class TorchvisionModelsTest {
         assertEquals(1000, kiln.length);
         assertTrue(Fixtures.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Fixtures.relativeError(kiln, ort));
         assertTrue(Fixtures.relativeError(kiln, torch) <= 1e-4, "vs PyTorch " + Fixtures.relativeError(kiln, torch));
-    }
-
-    /** Runs the export script unless its output is already there. */
-    private static Path export(String name, int opset, String stem) throws IOException, InterruptedException {
-        Path model = OUT.resolve(stem + ".onnx");
-        if (Files.exists(model) && Files.exists(OUT.resolve(stem + ".output.bin"))) {
-            return model;
-        }
-        Files.createDirectories(OUT);
-        Process p = new ProcessBuilder("/usr/bin/python3", EXPORT.toString(), "--model", name,
-                "--opset", Integer.toString(opset), "--out", OUT.toString())
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "export failed (needs Debian's python3-torch, -onnx, -torchvision):\n" + log);
-        return model;
     }
 }
