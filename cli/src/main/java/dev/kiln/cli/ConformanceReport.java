@@ -23,6 +23,13 @@ final class ConformanceReport {
         s.append(String.format("%d tests: %d passed, %d failed, %d skipped.%n%n", results.size(),
                 count(results, TestResult.Status.PASSED), count(results, TestResult.Status.FAILED),
                 count(results, TestResult.Status.SKIPPED)));
+        s.append("Written by `kiln conformance ").append(suite).append(" --target ").append(target)
+                .append(" --report FILE`. Each test is compiled through the real emitter and in-process javac, ")
+                .append("and the generated class is run on the test's inputs (inputs that decide shapes are bound ")
+                .append("as constants). An output passes when count, shape and element type match and ")
+                .append("|actual − expected| <= 1e-7 + 1e-3·|expected| element-wise, NaN matching NaN. ")
+                .append("Only the documented skip list (Cast to and from the 8-, 4- and 2-bit types; ")
+                .append("`test_range_*_expanded`, which need Loop) may skip a test.\n\n");
         s.append("| op | tests | passed | failed | skipped | skip reasons |\n");
         s.append("|---|---:|---:|---:|---:|---|\n");
         byOp.forEach((op, list) -> {
