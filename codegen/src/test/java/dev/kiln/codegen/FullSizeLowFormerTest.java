@@ -31,7 +31,7 @@ class FullSizeLowFormerTest {
         float[] torch = Fixtures.readFloats(OUT.resolve(stem + ".output.bin"));
         float[] ort = Fixtures.onnxRuntime(model, input, new long[] {1, 3, 224, 224});
         assertEquals(1000, kiln.length);
-        assertTrue(Fixtures.relativeError(kiln, torch) <= 1e-4, "vs PyTorch " + Fixtures.relativeError(kiln, torch));
-        assertTrue(Fixtures.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Fixtures.relativeError(kiln, ort));
+        assertTrue(Agreement.relativeError(kiln, torch) <= 1e-4, "vs PyTorch " + Agreement.relativeError(kiln, torch));
+        assertTrue(Agreement.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Agreement.relativeError(kiln, ort));
     }
 }

@@ -28,8 +28,8 @@ class LowFormerFixturesTest {
         float[] torch = Fixtures.pytorchOutput(stem);
         long side = (long) Math.sqrt(input.length / 3.0);
         float[] ort = Fixtures.onnxRuntime(Fixtures.model(stem), input, new long[] {1, 3, side, side});
-        assertTrue(Fixtures.relativeError(kiln, torch) <= TOLERANCE, "vs PyTorch: " + Fixtures.relativeError(kiln, torch));
-        assertTrue(Fixtures.relativeError(kiln, ort) <= TOLERANCE, "vs ONNX Runtime: " + Fixtures.relativeError(kiln, ort));
+        assertTrue(Agreement.relativeError(kiln, torch) <= TOLERANCE, "vs PyTorch: " + Agreement.relativeError(kiln, torch));
+        assertTrue(Agreement.relativeError(kiln, ort) <= TOLERANCE, "vs ONNX Runtime: " + Agreement.relativeError(kiln, ort));
     }
 
     @Test
@@ -39,13 +39,13 @@ class LowFormerFixturesTest {
         float[] torch2 = Fixtures.pytorchOutput(stem);
         GeneratedModel two = Fixtures.generate(Fixtures.model(stem), new InputBindings().dim("batch", 2));
         float[] kiln2 = (float[]) LoadedModel.of(two).run(input2)[0];
-        assertTrue(Fixtures.relativeError(kiln2, torch2) <= TOLERANCE, "batch 2 vs PyTorch");
+        assertTrue(Agreement.relativeError(kiln2, torch2) <= TOLERANCE, "batch 2 vs PyTorch");
 
         float[] input1 = Arrays.copyOf(input2, input2.length / 2);
         GeneratedModel one = Fixtures.generate(Fixtures.model(stem), new InputBindings().dim("batch", 1));
         float[] kiln1 = (float[]) LoadedModel.of(one).run(input1)[0];
         float[] ort1 = Fixtures.onnxRuntime(Fixtures.model(stem), input1, new long[] {1, 3, 224, 224});
-        assertTrue(Fixtures.relativeError(kiln1, ort1) <= TOLERANCE, "batch 1 vs ONNX Runtime");
+        assertTrue(Agreement.relativeError(kiln1, ort1) <= TOLERANCE, "batch 1 vs ONNX Runtime");
         assertEquals(1000, kiln1.length);
     }
 
@@ -61,7 +61,7 @@ class LowFormerFixturesTest {
         float[] kiln = (float[]) LoadedModel.of(eight).run(input8)[0];
         float[] ort = Fixtures.onnxRuntime(Fixtures.model(stem), input8, new long[] {8, 3, 224, 224});
         assertEquals(8000, kiln.length);
-        assertTrue(Fixtures.relativeError(kiln, ort) <= TOLERANCE, "batch 8 vs ONNX Runtime");
+        assertTrue(Agreement.relativeError(kiln, ort) <= TOLERANCE, "batch 8 vs ONNX Runtime");
     }
 
     @Test
