@@ -1,6 +1,5 @@
 package dev.kiln.codegen;
 
-import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Tensor;
 import java.io.IOException;
@@ -43,10 +42,9 @@ final class Fixtures {
         }
     }
 
-    /** Compiles a model with the java back end. */
-    static GeneratedModel generate(Path model, InputBindings bindings) {
-        Compilation c = Compilation.of(model, bindings);
-        return Generator.generate(c, GenerateOptions.defaults(model.getFileName().toString()));
+    /** Kiln's output 0 for a one-input float model, compiled with {@code bindings} and run once. */
+    static float[] kiln(Path model, InputBindings bindings, float[] input) {
+        return (float[]) LoadedModel.of(KilnRunner.generate(model, bindings)).run(input)[0];
     }
 
     /** ONNX Runtime's output 0 for a one-input float model. */

@@ -5,6 +5,7 @@ import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.onnx.OnnxImporter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,12 @@ final class KilnRunner {
     static Compilation compile(ModelProto model) {
         return Compilation.of(OnnxImporter.convert(model, "test_model.onnx", null, null), new InputBindings(),
                 Set.of(), (pass, graph) -> { });
+    }
+
+    /** A model file compiled with the java back end (its class named after the file), for the end-to-end tests. */
+    static GeneratedModel generate(Path model, InputBindings bindings) {
+        Compilation c = Compilation.of(model, bindings);
+        return Generator.generate(c, GenerateOptions.defaults(model.getFileName().toString()));
     }
 
     /** Kiln's outputs for {@code inputs} (in graph input order), run with {@code threads} worker threads. */

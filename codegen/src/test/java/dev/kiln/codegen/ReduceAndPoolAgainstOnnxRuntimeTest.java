@@ -135,8 +135,8 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
             check(new OnnxNode("TopK", 11).input(tensor(F, dims, x)).constant(Tensor.vector(7))
                     .output(F).output(I64).attr("axis", 1).attr("largest", largest));
         }
-        check(new OnnxNode("TopK", 11).input(tensor(ElementType.INT64, dims, longs(dims, 18))).constant(Tensor.vector(3))
-                .output(ElementType.INT64).output(I64));
+        check(new OnnxNode("TopK", 11).input(tensor(ElementType.INT64, dims, longs(dims, 18)))
+                .constant(Tensor.vector(3)).output(ElementType.INT64).output(I64));
     }
 
     @Test

@@ -124,7 +124,8 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
     void linearAndCubicWithScales(String mode, String transform, float scaleH, float scaleW) {
         check(new OnnxNode("Resize", 19).input(zeros(2, 3, 13, 17)).omitted()
                 .constant(Tensor.ofFloats(new long[] {4}, 1, 1, scaleH, scaleW)).attr("mode", mode)
-                .attr("coordinate_transformation_mode", transform), 1, mode + " " + transform + " " + scaleH + "x" + scaleW);
+                .attr("coordinate_transformation_mode", transform), 1,
+                mode + " " + transform + " " + scaleH + "x" + scaleW);
     }
 
     /**
@@ -174,14 +175,16 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
     @Test
     void cubicExcludeOutsideWithOtherCoefficient() {
         check(new OnnxNode("Resize", 19).input(zeros(1, 2, 9, 6)).omitted()
-                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2.5f, 0.7f)).attr("mode", "cubic").attr("cubic_coeff_a", -0.5f)
+                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2.5f, 0.7f)).attr("mode", "cubic")
+                .attr("cubic_coeff_a", -0.5f)
                 .attr("exclude_outside", 1L), 1, "cubic exclude_outside a=-0.5");
     }
 
     @ParameterizedTest
     @MethodSource("antialiasCases")
     void antialiasedDownsampling(String mode, long h, long w) {
-        check(new OnnxNode("Resize", 19).input(zeros(1, 3, 20, 15)).omitted().omitted().constant(Tensor.vector(1, 3, h, w))
+        check(new OnnxNode("Resize", 19).input(zeros(1, 3, 20, 15)).omitted().omitted()
+                .constant(Tensor.vector(1, 3, h, w))
                 .attr("mode", mode).attr("antialias", 1L), 1, mode + " antialias to " + h + "x" + w);
     }
 
@@ -193,11 +196,13 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
     @Test
     void cropAndResizeWithAxesAndExtrapolation() {
         check(new OnnxNode("Resize", 19).input(zeros(1, 2, 8, 9)).constant(Tensor.ofFloats(new long[] {4},
-                        -0.2f, 0.3f, 0.9f, 1.25f)).omitted().constant(Tensor.vector(7, 11)).ints("axes", 2L, 3L).attr("mode", "linear")
+                        -0.2f, 0.3f, 0.9f, 1.25f)).omitted().constant(Tensor.vector(7, 11)).ints("axes", 2L, 3L)
+                .attr("mode", "linear")
                 .attr("coordinate_transformation_mode", "tf_crop_and_resize").attr("extrapolation_value", 3.5f), 1,
                 "tf_crop_and_resize linear");
         check(new OnnxNode("Resize", 19).input(zeros(1, 2, 8, 9)).constant(Tensor.ofFloats(new long[] {4},
-                        0.1f, -0.3f, 1.2f, 0.8f)).omitted().constant(Tensor.vector(5, 6)).ints("axes", 2L, 3L).attr("mode", "nearest")
+                        0.1f, -0.3f, 1.2f, 0.8f)).omitted().constant(Tensor.vector(5, 6)).ints("axes", 2L, 3L)
+                .attr("mode", "nearest")
                 .attr("coordinate_transformation_mode", "tf_crop_and_resize"), 1, "tf_crop_and_resize nearest");
     }
 
@@ -218,7 +223,8 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
     @Test
     void largeBilinearUpsampleSplitOverThreads() {
         check(new OnnxNode("Resize", 13).input(zeros(2, 8, 40, 48)).omitted()
-                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2, 2)).attr("mode", "linear"), 4, "bilinear x2 on 4 threads");
+                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2, 2)).attr("mode", "linear"), 4,
+                "bilinear x2 on 4 threads");
         check(new OnnxNode("Resize", 11).input(zeros(1, 16, 30, 30)).constant(Tensor.ofFloats(new long[] {0}))
                 .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 3, 3)), 3, "nearest x3 opset 11 on 3 threads");
     }
@@ -260,14 +266,16 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
 
     @Test
     void einsumOnIntegers() {
-        OnnxNode m = new OnnxNode("Einsum", 12).attr("equation", "bij,bkj->bik").input(zeros(ElementType.INT32, 2, 3, 4))
+        OnnxNode m = new OnnxNode("Einsum", 12).attr("equation", "bij,bkj->bik")
+                .input(zeros(ElementType.INT32, 2, 3, 4))
                 .input(zeros(ElementType.INT32, 2, 5, 4));
         checkExact(m, 3);
     }
 
     @Test
     void einsumOnDoubles() {
-        check(new OnnxNode("Einsum", 12).attr("equation", "ij,kj->ik").input(zeros(ElementType.DOUBLE, 9, 6)).input(zeros(ElementType.DOUBLE, 4, 6)), 1,
+        check(new OnnxNode("Einsum", 12).attr("equation", "ij,kj->ik").input(zeros(ElementType.DOUBLE, 9, 6))
+                .input(zeros(ElementType.DOUBLE, 4, 6)), 1,
                 "double ij,kj->ik");
     }
 
@@ -320,8 +328,9 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (i % 7) * 0.25f - 0.5f;
         }
-        check(new OnnxNode("ConvTranspose", 17).input(zeros(1, 2, 4, 5)).constant(Tensor.ofFloats(new long[] {2, 3, 3, 3},
-                weights)).ints("strides", 2L, 3L).ints("output_shape", 10L, 17L), 1, "output_shape beyond the full output");
+        check(new OnnxNode("ConvTranspose", 17).input(zeros(1, 2, 4, 5))
+                .constant(Tensor.ofFloats(new long[] {2, 3, 3, 3}, weights)).ints("strides", 2L, 3L)
+                .ints("output_shape", 10L, 17L), 1, "output_shape beyond the full output");
     }
 
     @Test
@@ -330,10 +339,12 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
                 "Einsum node", "label j is 4 and 5 long");
         assertError(new OnnxNode("Einsum", 12).attr("equation", "ij->iz").input(zeros(3, 4)),
                 "Einsum node", "output label z is in no input");
-        assertError(new OnnxNode("Resize", 19).input(zeros(1, 1, 4, 4)).omitted().omitted().constant(Tensor.vector(1, 1, 8))
+        assertError(new OnnxNode("Resize", 19).input(zeros(1, 1, 4, 4)).omitted().omitted()
+                .constant(Tensor.vector(1, 1, 8))
                 .attr("mode", "linear"), "Resize node", "sizes has 3 values, expected 4");
         assertError(new OnnxNode("Resize", 19).input(zeros(1, 1, 4, 4)).omitted()
-                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2, 2)).attr("mode", "area"), "Resize node", "unsupported mode 'area'");
+                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2, 2)).attr("mode", "area"), "Resize node",
+                "unsupported mode 'area'");
     }
 
     private static void assertError(OnnxNode m, String... fragments) {

@@ -139,7 +139,8 @@ class ShapeKernelsAgainstOnnxRuntimeTest {
         assertSameAsOnnxRuntime(new OnnxNode("Gather", 13).input(iota(F32, 3, 4, 5)).input(int32s(new long[] {2, 2},
                 -1, 0, -5, 3)).attr("axis", -1L));
         // empty index tensors: an empty output, also with data after the axis
-        assertSameAsOnnxRuntime(new OnnxNode("Gather", 13).input(iota(F32, 4, 3)).input(Tensor.ofLongs(new long[] {0})));
+        assertSameAsOnnxRuntime(new OnnxNode("Gather", 13).input(iota(F32, 4, 3))
+                .input(Tensor.ofLongs(new long[] {0})));
         assertSameAsOnnxRuntime(new OnnxNode("Gather", 13).input(iota(ElementType.INT64, 2, 4, 3))
                 .input(Tensor.ofLongs(new long[] {2, 0})).attr("axis", 1L));
         // empty data before the axis: nothing to gather, even though the indices are not empty
@@ -175,8 +176,8 @@ class ShapeKernelsAgainstOnnxRuntimeTest {
         assertSameAsOnnxRuntime(new OnnxNode("Transpose", 13).input(iota(ElementType.STRING, 2, 3)));
         // empty outputs whose first axis is the empty one
         assertSameAsOnnxRuntime(new OnnxNode("Transpose", 13).input(iota(F32, 3, 0, 4)).ints("perm", 1, 0, 2));
-        assertSameAsOnnxRuntime(new OnnxNode("Slice", 13).input(iota(F32, 5, 6, 7)).constant(longs(2)).constant(longs(2))
-                .constant(longs(0)));
+        assertSameAsOnnxRuntime(new OnnxNode("Slice", 13).input(iota(F32, 5, 6, 7)).constant(longs(2))
+                .constant(longs(2)).constant(longs(0)));
         assertSameAsOnnxRuntime(new OnnxNode("DepthToSpace", 13).input(iota(F32, 0, 8, 2, 3)).attr("blocksize", 2L));
     }
 
