@@ -33,21 +33,26 @@ final class OrtRunner {
 
     /** ONNX Runtime's outputs for {@code inputs}, given in graph input order. */
     static List<Tensor> run(ModelProto model, List<Tensor> inputs) {
-        return run(model.toByteArray(), null, inputs);
+        byte[] bytes = model.toByteArray();
+        return run((env, options) -> env.createSession(bytes, options), inputs);
     }
 
-    /** The same for a model file. */
+    /** The same for a model file (read by ONNX Runtime itself: big models, external data). */
     static List<Tensor> run(Path model, List<Tensor> inputs) {
-        return run(null, model, inputs);
+        return run((env, options) -> env.createSession(model.toString(), options), inputs);
     }
 
-    private static List<Tensor> run(byte[] bytes, Path file, List<Tensor> inputs) {
+    /** Opens the session, from bytes or from a file. */
+    private interface SessionSource {
+        OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    private static List<Tensor> run(SessionSource source, List<Tensor> inputs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
-            try (OrtSession session = bytes != null ? env.createSession(bytes, options)
-                    : env.createSession(file.toString(), options)) {
+            try (OrtSession session = source.open(env, options)) {
                 Iterator<String> names = session.getInputNames().iterator();
                 for (Tensor t : inputs) {
                     feed.put(names.next(), toOrt(env, t));
