@@ -29,9 +29,8 @@ class DynamicSizeLowFormerTest {
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) random.nextGaussian();
         }
-        GeneratedModel g = Fixtures.generate(model, new InputBindings().dim("height", size).dim("width", size));
-        float[] kiln = (float[]) LoadedModel.of(g).run(input)[0];
+        float[] kiln = Fixtures.kiln(model, new InputBindings().dim("height", size).dim("width", size), input);
         float[] ort = Fixtures.onnxRuntime(model, input, new long[] {1, 3, size, size});
-        assertTrue(Fixtures.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Fixtures.relativeError(kiln, ort));
+        assertTrue(Agreement.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Agreement.relativeError(kiln, ort));
     }
 }

@@ -1,9 +1,5 @@
 package dev.kiln.codegen;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.kiln.compiler.InputBindings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,13 +21,6 @@ class FullSizeLowFormerTest {
     void matchesPyTorchAndOnnxRuntime(String variant, int opset) throws Exception {
         String stem = "lowformer_" + variant + "_op" + opset;
         Path model = PythonExports.export(EXPORT, OUT, stem, "--variant", variant, "--opset", Integer.toString(opset));
-        float[] input = Fixtures.readFloats(OUT.resolve(stem + ".input.bin"));
-        GeneratedModel g = Fixtures.generate(model, new InputBindings());
-        float[] kiln = (float[]) LoadedModel.of(g).run(input)[0];
-        float[] torch = Fixtures.readFloats(OUT.resolve(stem + ".output.bin"));
-        float[] ort = Fixtures.onnxRuntime(model, input, new long[] {1, 3, 224, 224});
-        assertEquals(1000, kiln.length);
-        assertTrue(Fixtures.relativeError(kiln, torch) <= 1e-4, "vs PyTorch " + Fixtures.relativeError(kiln, torch));
-        assertTrue(Fixtures.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Fixtures.relativeError(kiln, ort));
+        PythonExports.assertMatchesPyTorchAndOnnxRuntime(model, OUT, stem);
     }
 }

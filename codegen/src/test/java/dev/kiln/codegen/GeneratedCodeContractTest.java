@@ -38,7 +38,7 @@ class GeneratedCodeContractTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        model = Fixtures.generate(Fixtures.model(STEM), new InputBindings());
+        model = KilnRunner.generate(Fixtures.model(STEM), new InputBindings());
         classes = InProcessJavac.compileClasses(model.sources(), GeneratedCodeContractTest.class.getClassLoader());
         type = classes.loader().loadClass(model.qualifiedName());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -60,7 +60,7 @@ class GeneratedCodeContractTest {
 
     @Test
     void sameModelAndOptionsGiveByteIdenticalFiles() throws IOException {
-        GeneratedModel again = Fixtures.generate(Fixtures.model(STEM), new InputBindings());
+        GeneratedModel again = KilnRunner.generate(Fixtures.model(STEM), new InputBindings());
         assertEquals(model.sources(), again.sources());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         again.writeWeights(out);

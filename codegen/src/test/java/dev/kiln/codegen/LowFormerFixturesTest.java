@@ -22,14 +22,15 @@ class LowFormerFixturesTest {
     @ParameterizedTest
     @ValueSource(strings = {"lowformer_tiny_op13", "lowformer_tiny_op17_176"})
     void fixedShapeExportsMatchPyTorchAndOnnxRuntime(String stem) {
-        GeneratedModel g = Fixtures.generate(Fixtures.model(stem), new InputBindings());
         float[] input = Fixtures.input(stem);
-        float[] kiln = (float[]) LoadedModel.of(g).run(input)[0];
+        float[] kiln = Fixtures.kiln(Fixtures.model(stem), new InputBindings(), input);
         float[] torch = Fixtures.pytorchOutput(stem);
         long side = (long) Math.sqrt(input.length / 3.0);
         float[] ort = Fixtures.onnxRuntime(Fixtures.model(stem), input, new long[] {1, 3, side, side});
-        assertTrue(Fixtures.relativeError(kiln, torch) <= TOLERANCE, "vs PyTorch: " + Fixtures.relativeError(kiln, torch));
-        assertTrue(Fixtures.relativeError(kiln, ort) <= TOLERANCE, "vs ONNX Runtime: " + Fixtures.relativeError(kiln, ort));
+        double vsTorch = Agreement.relativeError(kiln, torch);
+        double vsOrt = Agreement.relativeError(kiln, ort);
+        assertTrue(vsTorch <= TOLERANCE, "vs PyTorch: " + vsTorch);
+        assertTrue(vsOrt <= TOLERANCE, "vs ONNX Runtime: " + vsOrt);
     }
 
     @Test
@@ -37,15 +38,13 @@ class LowFormerFixturesTest {
         String stem = "lowformer_tiny_op13_dynbatch";
         float[] input2 = Fixtures.input(stem);
         float[] torch2 = Fixtures.pytorchOutput(stem);
-        GeneratedModel two = Fixtures.generate(Fixtures.model(stem), new InputBindings().dim("batch", 2));
-        float[] kiln2 = (float[]) LoadedModel.of(two).run(input2)[0];
-        assertTrue(Fixtures.relativeError(kiln2, torch2) <= TOLERANCE, "batch 2 vs PyTorch");
+        float[] kiln2 = Fixtures.kiln(Fixtures.model(stem), new InputBindings().dim("batch", 2), input2);
+        assertTrue(Agreement.relativeError(kiln2, torch2) <= TOLERANCE, "batch 2 vs PyTorch");
 
         float[] input1 = Arrays.copyOf(input2, input2.length / 2);
-        GeneratedModel one = Fixtures.generate(Fixtures.model(stem), new InputBindings().dim("batch", 1));
-        float[] kiln1 = (float[]) LoadedModel.of(one).run(input1)[0];
+        float[] kiln1 = Fixtures.kiln(Fixtures.model(stem), new InputBindings().dim("batch", 1), input1);
         float[] ort1 = Fixtures.onnxRuntime(Fixtures.model(stem), input1, new long[] {1, 3, 224, 224});
-        assertTrue(Fixtures.relativeError(kiln1, ort1) <= TOLERANCE, "batch 1 vs ONNX Runtime");
+        assertTrue(Agreement.relativeError(kiln1, ort1) <= TOLERANCE, "batch 1 vs ONNX Runtime");
         assertEquals(1000, kiln1.length);
     }
 
@@ -57,16 +56,15 @@ class LowFormerFixturesTest {
         for (int i = 0; i < input8.length; i++) {
             input8[i] = two[i % two.length] * (1 + i / two.length); // eight different images
         }
-        GeneratedModel eight = Fixtures.generate(Fixtures.model(stem), new InputBindings().dim("batch", 8));
-        float[] kiln = (float[]) LoadedModel.of(eight).run(input8)[0];
+        float[] kiln = Fixtures.kiln(Fixtures.model(stem), new InputBindings().dim("batch", 8), input8);
         float[] ort = Fixtures.onnxRuntime(Fixtures.model(stem), input8, new long[] {8, 3, 224, 224});
         assertEquals(8000, kiln.length);
-        assertTrue(Fixtures.relativeError(kiln, ort) <= TOLERANCE, "batch 8 vs ONNX Runtime");
+        assertTrue(Agreement.relativeError(kiln, ort) <= TOLERANCE, "batch 8 vs ONNX Runtime");
     }
 
     @Test
     void exporterPatternsAreCanonicalisedAndFused() {
-        GeneratedModel g = Fixtures.generate(Fixtures.model("lowformer_tiny_op13"), new InputBindings());
+        GeneratedModel g = KilnRunner.generate(Fixtures.model("lowformer_tiny_op13"), new InputBindings());
         Map<String, Integer> ops = g.compilation().model().graph().opHistogram();
         for (String gone : new String[] {"HardSigmoid", "Erf", "ReduceMean", "InstanceNormalization", "Shape",
             "Constant", "Pow", "Sqrt"}) {
@@ -79,7 +77,7 @@ class LowFormerFixturesTest {
 
     @Test
     void identicalNodesShareOneKernel() {
-        GeneratedModel g = Fixtures.generate(Fixtures.model("lowformer_tiny_op13"), new InputBindings());
+        GeneratedModel g = KilnRunner.generate(Fixtures.model("lowformer_tiny_op13"), new InputBindings());
         assertTrue(g.stats().kernelMethods() < g.stats().steps(), g.stats().toString());
         // The batch-2 input of the dynbatch fixture starts with the op13 input: same logits for image 0.
         float[] a = (float[]) LoadedModel.of(g).run(Fixtures.input("lowformer_tiny_op13"))[0];

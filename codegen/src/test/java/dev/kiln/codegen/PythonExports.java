@@ -1,7 +1,9 @@
 package dev.kiln.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.compiler.InputBindings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,5 +33,19 @@ final class PythonExports {
         assertEquals(0, p.waitFor(), "export failed (needs Debian's python3-torch, python3-onnx and "
                 + "python3-torchvision; see .ci/run):\n" + log);
         return model;
+    }
+
+    /**
+     * Kiln's logits for the export's saved 224x224 input (one image, 1000 classes) are within
+     * 1e-4 of PyTorch's saved ones and of ONNX Runtime's.
+     */
+    static void assertMatchesPyTorchAndOnnxRuntime(Path model, Path out, String stem) {
+        float[] input = Fixtures.readFloats(out.resolve(stem + ".input.bin"));
+        float[] kiln = Fixtures.kiln(model, new InputBindings(), input);
+        float[] torch = Fixtures.readFloats(out.resolve(stem + ".output.bin"));
+        float[] ort = Fixtures.onnxRuntime(model, input, new long[] {1, 3, 224, 224});
+        assertEquals(1000, kiln.length);
+        assertTrue(Agreement.relativeError(kiln, torch) <= 1e-4, "vs PyTorch " + Agreement.relativeError(kiln, torch));
+        assertTrue(Agreement.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Agreement.relativeError(kiln, ort));
     }
 }

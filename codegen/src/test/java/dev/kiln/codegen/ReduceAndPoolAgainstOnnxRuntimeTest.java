@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.runtime.Half;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,9 +27,9 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
     void maxPool2dCeilModeWithIndicesOnABigInput() {
         long[] dims = {2, 8, 65, 67};
         for (int order = 0; order <= 1; order++) {
-            check(new SingleNodeOracle("MaxPool", 12).input("x", F, dims, floats(dims, 1))
-                    .output("y", F).output("i", I64).ints("kernel_shape", 3, 4).ints("strides", 2, 3)
-                    .ints("pads", 1, 0, 1, 2).integer("ceil_mode", 1).integer("storage_order", order));
+            check(new OnnxNode("MaxPool", 12).input(tensor(F, dims, floats(dims, 1)))
+                    .output(F).output(I64).ints("kernel_shape", 3, 4).ints("strides", 2, 3)
+                    .ints("pads", 1, 0, 1, 2).attr("ceil_mode", 1).attr("storage_order", order));
         }
     }
 
@@ -39,7 +41,7 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
         for (int i = 0; i < x.length; i += 7) {
             x[i] = Float.NaN;
         }
-        check(new SingleNodeOracle("MaxPool", 22).input("x", F, dims, x).output("y", F).output("i", I64)
+        check(new OnnxNode("MaxPool", 22).input(tensor(F, dims, x)).output(F).output(I64)
                 .ints("kernel_shape", 3, 3).ints("strides", 2, 2));
     }
 
@@ -51,60 +53,60 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
         for (int i : new int[] {0, 7, 10, 11, 12, 13, 14, 19, 22}) {
             x[i] = Float.NaN;
         }
-        check(new SingleNodeOracle("ReduceMax", 18).input("x", F, dims, x).constant("axes", 1).output("y", F));
-        check(new SingleNodeOracle("ReduceMax", 18).input("x", F, dims, x).constant("axes", 0).output("y", F));
-        check(new SingleNodeOracle("ArgMax", 13).input("x", F, dims, x).output("y", I64).integer("axis", 1));
+        check(new OnnxNode("ReduceMax", 18).input(tensor(F, dims, x)).constant(Tensor.vector(1)).output(F));
+        check(new OnnxNode("ReduceMax", 18).input(tensor(F, dims, x)).constant(Tensor.vector(0)).output(F));
+        check(new OnnxNode("ArgMax", 13).input(tensor(F, dims, x)).output(I64).attr("axis", 1));
     }
 
     @Test
     void maxPool3dDilatedAndSameLowerInt8() {
         long[] dims = {2, 3, 9, 10, 11};
-        check(new SingleNodeOracle("MaxPool", 22).input("x", F, dims, floats(dims, 3)).output("y", F)
+        check(new OnnxNode("MaxPool", 22).input(tensor(F, dims, floats(dims, 3))).output(F)
                 .ints("kernel_shape", 3, 2, 3).ints("dilations", 2, 1, 3).ints("strides", 1, 2, 2)
-                .ints("pads", 2, 0, 1, 1, 1, 2).integer("ceil_mode", 1));
+                .ints("pads", 2, 0, 1, 1, 1, 2).attr("ceil_mode", 1));
         long[] plane = {2, 3, 17, 13};
-        check(new SingleNodeOracle("MaxPool", 22).input("x", ElementType.INT8, plane, bytes(plane, 4))
-                .output("y", ElementType.INT8).ints("kernel_shape", 4, 3).ints("strides", 3, 2)
-                .string("auto_pad", "SAME_LOWER"));
-        check(new SingleNodeOracle("MaxPool", 22).input("x", ElementType.UINT8, plane, bytes(plane, 5))
-                .output("y", ElementType.UINT8).ints("kernel_shape", 2, 5).string("auto_pad", "SAME_UPPER"));
+        check(new OnnxNode("MaxPool", 22).input(tensor(ElementType.INT8, plane, bytes(plane, 4)))
+                .output(ElementType.INT8).ints("kernel_shape", 4, 3).ints("strides", 3, 2)
+                .attr("auto_pad", "SAME_LOWER"));
+        check(new OnnxNode("MaxPool", 22).input(tensor(ElementType.UINT8, plane, bytes(plane, 5)))
+                .output(ElementType.UINT8).ints("kernel_shape", 2, 5).attr("auto_pad", "SAME_UPPER"));
     }
 
     @Test
     void averagePoolWithAndWithoutPadding() {
         long[] dims = {2, 3, 9, 10, 11};
         for (int include = 0; include <= 1; include++) {
-            check(new SingleNodeOracle("AveragePool", 22).input("x", F, dims, floats(dims, 6)).output("y", F)
+            check(new OnnxNode("AveragePool", 22).input(tensor(F, dims, floats(dims, 6))).output(F)
                     .ints("kernel_shape", 3, 2, 4).ints("strides", 2, 3, 1).ints("pads", 1, 1, 2, 2, 0, 1)
-                    .integer("count_include_pad", include).integer("ceil_mode", 1));
+                    .attr("count_include_pad", include).attr("ceil_mode", 1));
         }
         long[] big = {4, 16, 48, 40};
-        check(new SingleNodeOracle("AveragePool", 11).input("x", F, big, floats(big, 7)).output("y", F)
-                .ints("kernel_shape", 5, 3).ints("strides", 3, 2).string("auto_pad", "SAME_UPPER"));
+        check(new OnnxNode("AveragePool", 11).input(tensor(F, big, floats(big, 7))).output(F)
+                .ints("kernel_shape", 5, 3).ints("strides", 3, 2).attr("auto_pad", "SAME_UPPER"));
         long[] line = {3, 4, 50};
-        check(new SingleNodeOracle("AveragePool", 19).input("x", F, line, floats(line, 8)).output("y", F)
-                .ints("kernel_shape", 4).ints("strides", 3).string("auto_pad", "SAME_LOWER"));
+        check(new OnnxNode("AveragePool", 19).input(tensor(F, line, floats(line, 8))).output(F)
+                .ints("kernel_shape", 4).ints("strides", 3).attr("auto_pad", "SAME_LOWER"));
         // (SAME padding with dilations is left out: ONNX Runtime pads for the undilated kernel, against the spec)
-        check(new SingleNodeOracle("AveragePool", 19).input("x", F, line, floats(line, 8)).output("y", F)
+        check(new OnnxNode("AveragePool", 19).input(tensor(F, line, floats(line, 8))).output(F)
                 .ints("kernel_shape", 4).ints("strides", 3).ints("dilations", 2).ints("pads", 3, 2)
-                .integer("count_include_pad", 1).integer("ceil_mode", 1));
+                .attr("count_include_pad", 1).attr("ceil_mode", 1));
     }
 
     @Test
     void reductionsOverSeveralAxes() {
         long[] dims = {5, 7, 9, 11};
-        check(new SingleNodeOracle("ReduceSum", 13).input("x", F, dims, floats(dims, 9)).constant("axes", 0, 2)
-                .output("y", F).integer("keepdims", 0));
-        check(new SingleNodeOracle("ReduceMax", 18).input("x", F, dims, floats(dims, 10)).constant("axes", -1, 1)
-                .output("y", F));
-        check(new SingleNodeOracle("ReduceMax", 11).input("x", F, dims, floats(dims, 11)).output("y", F)
-                .ints("axes", 3).integer("keepdims", 0));
-        check(new SingleNodeOracle("ReduceMean", 18).input("x", F, dims, floats(dims, 12)).output("y", F));
+        check(new OnnxNode("ReduceSum", 13).input(tensor(F, dims, floats(dims, 9))).constant(Tensor.vector(0, 2))
+                .output(F).attr("keepdims", 0));
+        check(new OnnxNode("ReduceMax", 18).input(tensor(F, dims, floats(dims, 10))).constant(Tensor.vector(-1, 1))
+                .output(F));
+        check(new OnnxNode("ReduceMax", 11).input(tensor(F, dims, floats(dims, 11))).output(F)
+                .ints("axes", 3).attr("keepdims", 0));
+        check(new OnnxNode("ReduceMean", 18).input(tensor(F, dims, floats(dims, 12))).output(F));
         long[] many = {64, 33, 40};
-        check(new SingleNodeOracle("ReduceSum", 11).input("x", ElementType.INT64, many, longs(many, 13))
-                .output("y", ElementType.INT64).ints("axes", 1));
-        check(new SingleNodeOracle("ReduceMax", 20).input("x", ElementType.INT32, many, ints(many, 14))
-                .constant("axes", 2).output("y", ElementType.INT32));
+        check(new OnnxNode("ReduceSum", 11).input(tensor(ElementType.INT64, many, longs(many, 13)))
+                .output(ElementType.INT64).ints("axes", 1));
+        check(new OnnxNode("ReduceMax", 20).input(tensor(ElementType.INT32, many, ints(many, 14)))
+                .constant(Tensor.vector(2)).output(ElementType.INT32));
     }
 
     @Test
@@ -115,11 +117,11 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
             x[i] = Math.round(x[i] * 2); // a handful of distinct values: ties everywhere
         }
         for (int last = 0; last <= 1; last++) {
-            check(new SingleNodeOracle("ArgMax", 13).input("x", F, dims, x).output("y", I64)
-                    .integer("axis", 1).integer("select_last_index", last));
+            check(new OnnxNode("ArgMax", 13).input(tensor(F, dims, x)).output(I64)
+                    .attr("axis", 1).attr("select_last_index", last));
         }
-        check(new SingleNodeOracle("ArgMax", 11).input("x", ElementType.INT32, dims, ints(dims, 16))
-                .output("y", I64).integer("axis", -1).integer("keepdims", 0));
+        check(new OnnxNode("ArgMax", 11).input(tensor(ElementType.INT32, dims, ints(dims, 16)))
+                .output(I64).attr("axis", -1).attr("keepdims", 0));
     }
 
     @Test
@@ -130,19 +132,19 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
             x[i] = Math.round(x[i] * 3);
         }
         for (int largest = 0; largest <= 1; largest++) {
-            check(new SingleNodeOracle("TopK", 11).input("x", F, dims, x).constant("k", 7)
-                    .output("values", F).output("indices", I64).integer("axis", 1).integer("largest", largest));
+            check(new OnnxNode("TopK", 11).input(tensor(F, dims, x)).constant(Tensor.vector(7))
+                    .output(F).output(I64).attr("axis", 1).attr("largest", largest));
         }
-        check(new SingleNodeOracle("TopK", 11).input("x", ElementType.INT64, dims, longs(dims, 18)).constant("k", 3)
-                .output("values", ElementType.INT64).output("indices", I64));
+        check(new OnnxNode("TopK", 11).input(tensor(ElementType.INT64, dims, longs(dims, 18)))
+                .constant(Tensor.vector(3)).output(ElementType.INT64).output(I64));
     }
 
     @Test
     void softmaxFamilyOldAndNewAxisSemantics() {
         long[] dims = {3, 4, 5, 6};
         for (String op : new String[] {"Softmax", "LogSoftmax"}) {
-            check(new SingleNodeOracle(op, 11).input("x", F, dims, floats(dims, 19)).output("y", F).integer("axis", 2));
-            check(new SingleNodeOracle(op, 13).input("x", F, dims, floats(dims, 20)).output("y", F).integer("axis", 1));
+            check(new OnnxNode(op, 11).input(tensor(F, dims, floats(dims, 19))).output(F).attr("axis", 2));
+            check(new OnnxNode(op, 13).input(tensor(F, dims, floats(dims, 20))).output(F).attr("axis", 1));
         }
     }
 
@@ -151,43 +153,44 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
         long[] dims = {2, 3, 15, 14};
         short[] x = halves(dims, 22);
         ElementType h = ElementType.FLOAT16;
-        check(new SingleNodeOracle("MaxPool", 22).input("x", h, dims, x).output("y", h)
-                .ints("kernel_shape", 3, 2).ints("strides", 2, 2).integer("ceil_mode", 1));
-        check(new SingleNodeOracle("AveragePool", 22).input("x", h, dims, x).output("y", h)
-                .ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).integer("count_include_pad", 1));
-        check(new SingleNodeOracle("ReduceMax", 18).input("x", h, dims, x).constant("axes", 1, 3).output("y", h));
-        check(new SingleNodeOracle("ReduceSum", 13).input("x", h, dims, x).constant("axes", 2).output("y", h));
+        check(new OnnxNode("MaxPool", 22).input(tensor(h, dims, x)).output(h)
+                .ints("kernel_shape", 3, 2).ints("strides", 2, 2).attr("ceil_mode", 1));
+        check(new OnnxNode("AveragePool", 22).input(tensor(h, dims, x)).output(h)
+                .ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).attr("count_include_pad", 1));
+        check(new OnnxNode("ReduceMax", 18).input(tensor(h, dims, x)).constant(Tensor.vector(1, 3)).output(h));
+        check(new OnnxNode("ReduceSum", 13).input(tensor(h, dims, x)).constant(Tensor.vector(2)).output(h));
     }
 
     /** Inputs ONNX Runtime would also refuse get a compile error naming the node, op, opset and what is wrong. */
     @Test
     void badInputsAreClearCompileErrors() {
         long[] dims = {2, 9};
-        SingleNodeOracle topK = new SingleNodeOracle("TopK", 11).input("x", F, dims, floats(dims, 23)).constant("k", 10)
-                .output("values", F).output("indices", I64);
+        OnnxNode topK = new OnnxNode("TopK", 11).input(tensor(F, dims, floats(dims, 23))).constant(Tensor.vector(10))
+                .output(F).output(I64);
         assertError(topK, "TopK", "k = 10 is outside [0, 9]");
-        SingleNodeOracle pool = new SingleNodeOracle("MaxPool", 22).input("x", F, dims, floats(dims, 24)).output("y", F)
+        OnnxNode pool = new OnnxNode("MaxPool", 22).input(tensor(F, dims, floats(dims, 24))).output(F)
                 .ints("kernel_shape", 2);
         assertError(pool, "MaxPool", "must be [N, C, spatial...]");
         long[] image = {1, 1, 4, 4};
-        SingleNodeOracle big = new SingleNodeOracle("AveragePool", 22).input("x", F, image, floats(image, 25))
-                .output("y", F).ints("kernel_shape", 5, 2);
+        OnnxNode big = new OnnxNode("AveragePool", 22).input(tensor(F, image, floats(image, 25)))
+                .output(F).ints("kernel_shape", 5, 2);
         assertError(big, "AveragePool", "larger than the padded input");
-        SingleNodeOracle axis = new SingleNodeOracle("ArgMax", 13).input("x", F, dims, floats(dims, 26)).output("y", I64)
-                .integer("axis", 2);
+        OnnxNode axis = new OnnxNode("ArgMax", 13).input(tensor(F, dims, floats(dims, 26))).output(I64)
+                .attr("axis", 2);
         assertError(axis, "ArgMax", "axis 2 is out of range for rank 2");
     }
 
-    private static void assertError(SingleNodeOracle model, String op, String detail) {
-        CompileException e = assertThrows(CompileException.class, () -> model.kiln(1));
+    private static void assertError(OnnxNode model, String op, String detail) {
+        CompileException e = assertThrows(CompileException.class, () -> model.graph().kiln(1));
         assertTrue(e.getMessage().contains(op) && e.getMessage().contains("opset") && e.getMessage().contains(detail),
                 e.getMessage());
     }
 
     /** Kiln (four threads) and ONNX Runtime agree on every output. */
-    private static void check(SingleNodeOracle model) {
-        Object[] ort = model.onnxRuntime();
-        Object[] kiln = model.kiln(4);
+    private static void check(OnnxNode model) {
+        OnnxGraph graph = model.graph();
+        Object[] ort = graph.onnxRuntime().stream().map(Tensor::data).toArray();
+        Object[] kiln = graph.kiln(4).stream().map(Tensor::data).toArray();
         assertEquals(ort.length, kiln.length, "output count");
         for (int i = 0; i < ort.length; i++) {
             if (ort[i] instanceof float[] expected) {
@@ -216,6 +219,10 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
                 assertArrayEquals((byte[]) ort[i], (byte[]) kiln[i], "output " + i);
             }
         }
+    }
+
+    private static Tensor tensor(ElementType type, long[] dims, Object data) {
+        return new Tensor(new TensorType(type, dims), data);
     }
 
     private static int size(long[] dims) {

@@ -3,11 +3,14 @@ package dev.kiln.codegen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
+import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,17 +24,62 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ResizeEinsumAgainstOnnxRuntimeTest {
     private static final double FLOAT_TOLERANCE = 1e-4;
 
-    @TempDir
-    Path dir;
-
-    private void check(SingleNodeModel m, int threads, String what) {
-        Path file = m.write(dir);
-        List<Object> inputs = m.randomInputs(what.hashCode());
-        double[] ort = m.onnxRuntime(file, inputs);
-        double[] kiln = SingleNodeModel.kiln(file, inputs, threads);
+    private static void check(OnnxNode m, int threads, String what) {
+        OnnxGraph graph = m.graph();
+        List<Tensor> inputs = random(graph.inputs(), what.hashCode());
+        double[] ort = OrtRunner.run(graph.model(), inputs).get(0).toDoubles();
+        double[] kiln = KilnRunner.run(graph.model(), inputs, threads).get(0).toDoubles();
         assertEquals(ort.length, kiln.length, what + ": output size");
-        double error = SingleNodeModel.relativeError(kiln, ort);
+        double error = Agreement.relativeError(kiln, ort);
         assertTrue(error <= FLOAT_TOLERANCE, what + ": relative error " + error);
+    }
+
+    /** Kiln (one thread) and ONNX Runtime give the same output exactly. */
+    private static void checkExact(OnnxNode m, long seed) {
+        OnnxGraph graph = m.graph();
+        List<Tensor> inputs = random(graph.inputs(), seed);
+        assertTrue(java.util.Arrays.equals(OrtRunner.run(graph.model(), inputs).get(0).toDoubles(),
+                KilnRunner.run(graph.model(), inputs, 1).get(0).toDoubles()));
+    }
+
+    /** A float runtime input of this shape; check() feeds seeded random values in its place. */
+    private static Tensor zeros(long... dims) {
+        return zeros(ElementType.FLOAT, dims);
+    }
+
+    private static Tensor zeros(ElementType type, long... dims) {
+        return Tensor.zeros(new TensorType(type, dims));
+    }
+
+    /** Random values for the inputs, in order: in [-2, 2) for float and double, in [-100, 100) for int32. */
+    private static List<Tensor> random(List<Tensor> like, long seed) {
+        Random r = new Random(seed);
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : like) {
+            int n = t.size();
+            Object v;
+            if (t.elementType() == ElementType.INT32) {
+                int[] ints = new int[n];
+                for (int i = 0; i < n; i++) {
+                    ints[i] = r.nextInt(200) - 100;
+                }
+                v = ints;
+            } else if (t.elementType() == ElementType.DOUBLE) {
+                double[] doubles = new double[n];
+                for (int i = 0; i < n; i++) {
+                    doubles[i] = r.nextDouble() * 4 - 2;
+                }
+                v = doubles;
+            } else {
+                float[] floats = new float[n];
+                for (int i = 0; i < n; i++) {
+                    floats[i] = r.nextFloat() * 4 - 2;
+                }
+                v = floats;
+            }
+            out.add(new Tensor(t.type(), v));
+        }
+        return out;
     }
 
     /**
@@ -64,7 +112,7 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
     @MethodSource("nearestCases")
     void nearestUpAndDownOnOddSizes(String transform, String rounding) {
         for (long[] sizes : sizesWithoutTies(transform)) {
-            check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 2, 5, 7).none().none().longs("sizes", sizes)
+            check(new OnnxNode("Resize", 19).input(zeros(1, 2, 5, 7)).omitted().omitted().constant(Tensor.vector(sizes))
                     .attr("mode", "nearest").attr("coordinate_transformation_mode", transform)
                     .attr("nearest_mode", rounding), 1, "nearest " + transform + " " + rounding + " to "
                     + java.util.Arrays.toString(sizes));
@@ -74,9 +122,10 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
     @ParameterizedTest
     @MethodSource("interpolatingCases")
     void linearAndCubicWithScales(String mode, String transform, float scaleH, float scaleW) {
-        check(new SingleNodeModel("Resize", 19, 1).input("x", 2, 3, 13, 17).none()
-                .floats("scales", new long[] {4}, 1, 1, scaleH, scaleW).attr("mode", mode)
-                .attr("coordinate_transformation_mode", transform), 1, mode + " " + transform + " " + scaleH + "x" + scaleW);
+        check(new OnnxNode("Resize", 19).input(zeros(2, 3, 13, 17)).omitted()
+                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, scaleH, scaleW)).attr("mode", mode)
+                .attr("coordinate_transformation_mode", transform), 1,
+                mode + " " + transform + " " + scaleH + "x" + scaleW);
     }
 
     /**
@@ -100,7 +149,7 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
     @MethodSource("sizeCases")
     void linearAndCubicWithSizes(String mode, String transform) {
         for (long[] sizes : sizesWithoutTies(transform)) {
-            check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 2, 5, 7).none().none().longs("sizes", sizes)
+            check(new OnnxNode("Resize", 19).input(zeros(1, 2, 5, 7)).omitted().omitted().constant(Tensor.vector(sizes))
                     .attr("mode", mode).attr("coordinate_transformation_mode", transform), 1,
                     mode + " " + transform + " to " + java.util.Arrays.toString(sizes));
         }
@@ -118,24 +167,24 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
 
     @Test
     void nearestOnIntegersIsAnExactGather() {
-        SingleNodeModel m = new SingleNodeModel("Resize", 19, 6).input("x", 1, 3, 5, 7).none().none()
-                .longs("sizes", 1, 3, 12, 16).attr("mode", "nearest");
-        Path file = m.write(dir);
-        List<Object> inputs = m.randomInputs(7);
-        assertTrue(java.util.Arrays.equals(m.onnxRuntime(file, inputs), SingleNodeModel.kiln(file, inputs, 1)));
+        OnnxNode m = new OnnxNode("Resize", 19).input(zeros(ElementType.INT32, 1, 3, 5, 7)).omitted().omitted()
+                .constant(Tensor.vector(1, 3, 12, 16)).attr("mode", "nearest");
+        checkExact(m, 7);
     }
 
     @Test
     void cubicExcludeOutsideWithOtherCoefficient() {
-        check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 2, 9, 6).none()
-                .floats("scales", new long[] {4}, 1, 1, 2.5f, 0.7f).attr("mode", "cubic").attr("cubic_coeff_a", -0.5f)
+        check(new OnnxNode("Resize", 19).input(zeros(1, 2, 9, 6)).omitted()
+                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2.5f, 0.7f)).attr("mode", "cubic")
+                .attr("cubic_coeff_a", -0.5f)
                 .attr("exclude_outside", 1L), 1, "cubic exclude_outside a=-0.5");
     }
 
     @ParameterizedTest
     @MethodSource("antialiasCases")
     void antialiasedDownsampling(String mode, long h, long w) {
-        check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 3, 20, 15).none().none().longs("sizes", 1, 3, h, w)
+        check(new OnnxNode("Resize", 19).input(zeros(1, 3, 20, 15)).omitted().omitted()
+                .constant(Tensor.vector(1, 3, h, w))
                 .attr("mode", mode).attr("antialias", 1L), 1, mode + " antialias to " + h + "x" + w);
     }
 
@@ -146,50 +195,53 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
 
     @Test
     void cropAndResizeWithAxesAndExtrapolation() {
-        check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 2, 8, 9).floats("roi", new long[] {4},
-                        -0.2f, 0.3f, 0.9f, 1.25f).none().longs("sizes", 7, 11).attr("axes", 2L, 3L).attr("mode", "linear")
+        check(new OnnxNode("Resize", 19).input(zeros(1, 2, 8, 9)).constant(Tensor.ofFloats(new long[] {4},
+                        -0.2f, 0.3f, 0.9f, 1.25f)).omitted().constant(Tensor.vector(7, 11)).ints("axes", 2L, 3L)
+                .attr("mode", "linear")
                 .attr("coordinate_transformation_mode", "tf_crop_and_resize").attr("extrapolation_value", 3.5f), 1,
                 "tf_crop_and_resize linear");
-        check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 2, 8, 9).floats("roi", new long[] {4},
-                        0.1f, -0.3f, 1.2f, 0.8f).none().longs("sizes", 5, 6).attr("axes", 2L, 3L).attr("mode", "nearest")
+        check(new OnnxNode("Resize", 19).input(zeros(1, 2, 8, 9)).constant(Tensor.ofFloats(new long[] {4},
+                        0.1f, -0.3f, 1.2f, 0.8f)).omitted().constant(Tensor.vector(5, 6)).ints("axes", 2L, 3L)
+                .attr("mode", "nearest")
                 .attr("coordinate_transformation_mode", "tf_crop_and_resize"), 1, "tf_crop_and_resize nearest");
     }
 
     @Test
     void keepAspectRatioPolicies() {
         for (String policy : new String[] {"not_larger", "not_smaller"}) {
-            check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 1, 6, 10).none().none().longs("sizes", 9, 9)
-                    .attr("axes", 2L, 3L).attr("mode", "linear").attr("keep_aspect_ratio_policy", policy), 1, policy);
+            check(new OnnxNode("Resize", 19).input(zeros(1, 1, 6, 10)).omitted().omitted().constant(Tensor.vector(9, 9))
+                    .ints("axes", 2L, 3L).attr("mode", "linear").attr("keep_aspect_ratio_policy", policy), 1, policy);
         }
     }
 
     @Test
     void trilinearOnFiveDimensions() {
-        check(new SingleNodeModel("Resize", 19, 1).input("x", 1, 2, 4, 5, 6).none()
-                .floats("scales", new long[] {5}, 1, 1, 1.5f, 2, 0.5f).attr("mode", "linear"), 1, "trilinear");
+        check(new OnnxNode("Resize", 19).input(zeros(1, 2, 4, 5, 6)).omitted()
+                .constant(Tensor.ofFloats(new long[] {5}, 1, 1, 1.5f, 2, 0.5f)).attr("mode", "linear"), 1, "trilinear");
     }
 
     @Test
     void largeBilinearUpsampleSplitOverThreads() {
-        check(new SingleNodeModel("Resize", 13, 1).input("x", 2, 8, 40, 48).none()
-                .floats("scales", new long[] {4}, 1, 1, 2, 2).attr("mode", "linear"), 4, "bilinear x2 on 4 threads");
-        check(new SingleNodeModel("Resize", 11, 1).input("x", 1, 16, 30, 30).floats("roi", new long[] {0})
-                .floats("scales", new long[] {4}, 1, 1, 3, 3), 3, "nearest x3 opset 11 on 3 threads");
+        check(new OnnxNode("Resize", 13).input(zeros(2, 8, 40, 48)).omitted()
+                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2, 2)).attr("mode", "linear"), 4,
+                "bilinear x2 on 4 threads");
+        check(new OnnxNode("Resize", 11).input(zeros(1, 16, 30, 30)).constant(Tensor.ofFloats(new long[] {0}))
+                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 3, 3)), 3, "nearest x3 opset 11 on 3 threads");
     }
 
     @Test
     void opset11TfHalfPixelForNearest() {
-        check(new SingleNodeModel("Resize", 11, 1).input("x", 1, 2, 5, 7).floats("roi", new long[] {0})
-                .floats("scales", new long[] {0}).longs("sizes", 1, 2, 12, 16)
+        check(new OnnxNode("Resize", 11).input(zeros(1, 2, 5, 7)).constant(Tensor.ofFloats(new long[] {0}))
+                .constant(Tensor.ofFloats(new long[] {0})).constant(Tensor.vector(1, 2, 12, 16))
                 .attr("coordinate_transformation_mode", "tf_half_pixel_for_nn"), 1, "tf_half_pixel_for_nn");
     }
 
     @ParameterizedTest
     @MethodSource("equations")
     void einsumEquations(String equation, long[][] shapes) {
-        SingleNodeModel m = new SingleNodeModel("Einsum", 12, 1).attr("equation", equation);
+        OnnxNode m = new OnnxNode("Einsum", 12).attr("equation", equation);
         for (int i = 0; i < shapes.length; i++) {
-            m.input("in" + i, shapes[i]);
+            m.input(zeros(shapes[i]));
         }
         check(m, 2, equation);
     }
@@ -214,16 +266,16 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
 
     @Test
     void einsumOnIntegers() {
-        SingleNodeModel m = new SingleNodeModel("Einsum", 12, 6).attr("equation", "bij,bkj->bik").input("a", 2, 3, 4)
-                .input("b", 2, 5, 4);
-        Path file = m.write(dir);
-        List<Object> inputs = m.randomInputs(3);
-        assertTrue(java.util.Arrays.equals(m.onnxRuntime(file, inputs), SingleNodeModel.kiln(file, inputs, 1)));
+        OnnxNode m = new OnnxNode("Einsum", 12).attr("equation", "bij,bkj->bik")
+                .input(zeros(ElementType.INT32, 2, 3, 4))
+                .input(zeros(ElementType.INT32, 2, 5, 4));
+        checkExact(m, 3);
     }
 
     @Test
     void einsumOnDoubles() {
-        check(new SingleNodeModel("Einsum", 12, 11).attr("equation", "ij,kj->ik").input("a", 9, 6).input("b", 4, 6), 1,
+        check(new OnnxNode("Einsum", 12).attr("equation", "ij,kj->ik").input(zeros(ElementType.DOUBLE, 9, 6))
+                .input(zeros(ElementType.DOUBLE, 4, 6)), 1,
                 "double ij,kj->ik");
     }
 
@@ -245,11 +297,11 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
         for (int i = 0; i < bias.length; i++) {
             bias[i] = r.nextFloat();
         }
-        SingleNodeModel m = new SingleNodeModel("ConvTranspose", 17, 1).input("x", x).floats("w", w, weights)
-                .floats("b", new long[] {bias.length}, bias).attr("group", group).attr("strides", strides)
-                .attr("dilations", dilations).attr("pads", pads);
+        OnnxNode m = new OnnxNode("ConvTranspose", 17).input(zeros(x)).constant(Tensor.ofFloats(w, weights))
+                .constant(Tensor.ofFloats(new long[] {bias.length}, bias)).attr("group", group).ints("strides", strides)
+                .ints("dilations", dilations).ints("pads", pads);
         if (outputPadding != null) {
-            m.attr("output_padding", outputPadding);
+            m.ints("output_padding", outputPadding);
         }
         assertEquals(n, strides.length);
         check(m, threads, what);
@@ -276,26 +328,29 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (i % 7) * 0.25f - 0.5f;
         }
-        check(new SingleNodeModel("ConvTranspose", 17, 1).input("x", 1, 2, 4, 5).floats("w", new long[] {2, 3, 3, 3},
-                weights).attr("strides", 2L, 3L).attr("output_shape", 10L, 17L), 1, "output_shape beyond the full output");
+        check(new OnnxNode("ConvTranspose", 17).input(zeros(1, 2, 4, 5))
+                .constant(Tensor.ofFloats(new long[] {2, 3, 3, 3}, weights)).ints("strides", 2L, 3L)
+                .ints("output_shape", 10L, 17L), 1, "output_shape beyond the full output");
     }
 
     @Test
     void badNodesFailWithErrorsNamingNodeAndProblem() {
-        assertError(new SingleNodeModel("Einsum", 12, 1).attr("equation", "ij,jk->ik").input("a", 3, 4).input("b", 5, 6),
+        assertError(new OnnxNode("Einsum", 12).attr("equation", "ij,jk->ik").input(zeros(3, 4)).input(zeros(5, 6)),
                 "Einsum node", "label j is 4 and 5 long");
-        assertError(new SingleNodeModel("Einsum", 12, 1).attr("equation", "ij->iz").input("a", 3, 4),
+        assertError(new OnnxNode("Einsum", 12).attr("equation", "ij->iz").input(zeros(3, 4)),
                 "Einsum node", "output label z is in no input");
-        assertError(new SingleNodeModel("Resize", 19, 1).input("x", 1, 1, 4, 4).none().none().longs("sizes", 1, 1, 8)
+        assertError(new OnnxNode("Resize", 19).input(zeros(1, 1, 4, 4)).omitted().omitted()
+                .constant(Tensor.vector(1, 1, 8))
                 .attr("mode", "linear"), "Resize node", "sizes has 3 values, expected 4");
-        assertError(new SingleNodeModel("Resize", 19, 1).input("x", 1, 1, 4, 4).none()
-                .floats("scales", new long[] {4}, 1, 1, 2, 2).attr("mode", "area"), "Resize node", "unsupported mode 'area'");
+        assertError(new OnnxNode("Resize", 19).input(zeros(1, 1, 4, 4)).omitted()
+                .constant(Tensor.ofFloats(new long[] {4}, 1, 1, 2, 2)).attr("mode", "area"), "Resize node",
+                "unsupported mode 'area'");
     }
 
-    private void assertError(SingleNodeModel m, String... fragments) {
-        Path file = m.write(dir);
+    private static void assertError(OnnxNode m, String... fragments) {
+        OnnxGraph graph = m.graph();
         dev.kiln.compiler.CompileException e = org.junit.jupiter.api.Assertions.assertThrows(
-                dev.kiln.compiler.CompileException.class, () -> SingleNodeModel.kiln(file, m.randomInputs(1), 1));
+                dev.kiln.compiler.CompileException.class, () -> graph.kiln(1));
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), e.getMessage() + " should mention " + f);
         }

@@ -1,9 +1,5 @@
 package dev.kiln.codegen;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.kiln.compiler.InputBindings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,13 +22,6 @@ class TorchvisionModelsTest {
     void matchesOnnxRuntimeAndPyTorch(String name, int opset) throws Exception {
         String stem = name + "_op" + opset;
         Path model = PythonExports.export(EXPORT, OUT, stem, "--model", name, "--opset", Integer.toString(opset));
-        float[] input = Fixtures.readFloats(OUT.resolve(stem + ".input.bin"));
-        GeneratedModel g = Fixtures.generate(model, new InputBindings());
-        float[] kiln = (float[]) LoadedModel.of(g).run(input)[0];
-        float[] torch = Fixtures.readFloats(OUT.resolve(stem + ".output.bin"));
-        float[] ort = Fixtures.onnxRuntime(model, input, new long[] {1, 3, 224, 224});
-        assertEquals(1000, kiln.length);
-        assertTrue(Fixtures.relativeError(kiln, ort) <= 1e-4, "vs ONNX Runtime " + Fixtures.relativeError(kiln, ort));
-        assertTrue(Fixtures.relativeError(kiln, torch) <= 1e-4, "vs PyTorch " + Fixtures.relativeError(kiln, torch));
+        PythonExports.assertMatchesPyTorchAndOnnxRuntime(model, OUT, stem);
     }
 }

@@ -5,36 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.codegen.conformance.TensorComparison;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
-import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
-import dev.kiln.compiler.onnx.TensorProtos;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -43,8 +22,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
-import shade.com.google.protobuf.ByteString;
 
 /**
  * The unary element-wise ops and PRelu, generated and run, against ONNX Runtime on what
@@ -64,9 +41,6 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
     /** Ops ONNX Runtime's CPU provider has no double kernel for: checked against its float result. */
     private static final Set<String> DOUBLE_VIA_FLOAT = Set.of("Softplus", "Mish", "Selu", "Elu", "ThresholdedRelu",
             "LeakyRelu", "HardSigmoid", "Gelu", "PRelu");
-
-    @TempDir
-    Path dir;
 
     /** One node to check: op, attributes (Float or String values), element type, input shapes. */
     record Case(String op, Map<String, Object> attributes, ElementType type, long[]... shapes) {
@@ -122,38 +96,31 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
      * k = Neg(Abs(Neg(n))) leave only the PRelu to run, with ONNX Runtime's results.
      */
     @Test
-    void constantChainsFold() throws IOException {
+    void constantChainsFold() {
         long[] xShape = {2, 3, 4, 5};
         Tensor c = Tensor.fromDoubles(new TensorType(ElementType.FLOAT, new long[] {5}),
                 new double[] {-1.5, 2.5, -0.25, 0, 3.75});
         Tensor n = Tensor.fromLongs(new TensorType(ElementType.INT64, new long[] {4}),
                 new long[] {-7, 0, 9, Long.MIN_VALUE + 1});
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("chains")
-                .addInput(valueInfo("in0", ElementType.FLOAT, xShape))
-                .addInitializer(initializer("c", c)).addInitializer(initializer("n", n))
-                .addNode(node("Floor", "c", "c1")).addNode(node("Abs", "c1", "c2")).addNode(node("Neg", "c2", "slope"))
-                .addNode(NodeProto.newBuilder().setOpType("PRelu").addInput("in0").addInput("slope").addOutput("y"))
-                .addNode(node("Neg", "n", "n1")).addNode(node("Abs", "n1", "n2")).addNode(node("Neg", "n2", "k"))
-                .addOutput(valueInfo("y", ElementType.FLOAT, xShape))
-                .addOutput(valueInfo("k", ElementType.INT64, new long[] {4}));
-        Path model = dir.resolve("chains.onnx");
-        Files.write(model, ModelProto.newBuilder().setIrVersion(9).setGraph(graph)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).build().toByteArray());
-        Compilation compilation = Compilation.of(model, new InputBindings());
+        Tensor x = finite(values(new TensorType(ElementType.FLOAT, xShape), new Random(7)));
+        OnnxGraph graph = new OnnxGraph(OPSET).input("in0", x).initializer("c", c).initializer("n", n)
+                .node("Floor", "c", "c1").node("Abs", "c1", "c2").node("Neg", "c2", "slope")
+                .node("PRelu", "in0,slope", "y")
+                .node("Neg", "n", "n1").node("Abs", "n1", "n2").node("Neg", "n2", "k")
+                .output("y", ElementType.FLOAT).output("k", ElementType.INT64);
+        Compilation compilation = KilnRunner.compile(graph.model());
         assertEquals(List.of("PRelu"), compilation.model().graph().nodes().stream().map(Node::opType).toList());
 
-        Tensor x = finite(values(new TensorType(ElementType.FLOAT, xShape), new Random(7)));
-        LoadedModel loaded = LoadedModel.of(Generator.generate(compilation, GenerateOptions.defaults("chains")));
-        Object[] actual = loaded.run(x.data());
-        List<Tensor> expected = onnxRuntimeOutputs(model, List.of(x),
-                List.of(new TensorType(ElementType.FLOAT, xShape), n.type()));
-        assertNull(TensorComparison.mismatch(expected.get(0), new Tensor(expected.get(0).type(), actual[0]), 1e-6, 0));
-        assertNull(TensorComparison.mismatch(expected.get(1), new Tensor(n.type(), actual[1]), 0, 0));
+        List<Tensor> actual = KilnRunner.run(compilation, graph.inputs(), 1);
+        List<Tensor> expected = graph.onnxRuntime();
+        assertNull(TensorComparison.mismatch(expected.get(0), new Tensor(expected.get(0).type(), actual.get(0).data()),
+                1e-6, 0));
+        assertNull(TensorComparison.mismatch(expected.get(1), new Tensor(n.type(), actual.get(1).data()), 0, 0));
     }
 
     /** Inputs the spec rules out are refused with a CompileException naming the op, opset and problem. */
     @Test
-    void refusesWhatTheSpecRulesOut() throws IOException {
+    void refusesWhatTheSpecRulesOut() {
         assertRefused(new Case("PRelu", Map.of(), ElementType.FLOAT, new long[] {2, 3}, new long[] {4}), OPSET,
                 "PRelu", "does not broadcast to the shape of X");
         assertRefused(new Case("Relu", Map.of(), ElementType.INT32, new long[] {4}), 13, "Relu", "only from opset 14");
@@ -163,27 +130,15 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
         assertRefused(new Case("Exp", Map.of(), ElementType.INT32, new long[] {4}), OPSET, "Exp", "int32");
     }
 
-    private void assertRefused(Case c, int opset, String... messageParts) throws IOException {
-        Path model = dir.resolve("refused.onnx");
-        Files.write(model, model(c, c.type(), opset).toByteArray());
-        CompileException e = assertThrows(CompileException.class, () -> Compilation.of(model, new InputBindings()));
+    private static void assertRefused(Case c, int opset, String... messageParts) {
+        CompileException e = assertThrows(CompileException.class, () -> KilnRunner.compile(model(c, c.type(), opset)));
         for (String part : messageParts) {
             assertTrue(e.getMessage().contains(part), e.getMessage() + " should mention " + part);
         }
         assertTrue(e.getMessage().contains("opset " + opset), e.getMessage() + " should name the opset");
     }
 
-    private static NodeProto node(String op, String input, String output) {
-        return NodeProto.newBuilder().setOpType(op).addInput(input).addOutput(output).build();
-    }
-
-    private static TensorProto initializer(String name, Tensor t) {
-        return TensorProto.newBuilder().setName(name).setDataType(t.elementType().code())
-                .addAllDims(java.util.Arrays.stream(t.type().dims()).boxed().toList())
-                .setRawData(ByteString.copyFrom(rawBytes(t))).build();
-    }
-
-    private void check(Case c) throws IOException {
+    private static void check(Case c) {
         Random random = new Random(c.name().hashCode());
         List<Tensor> inputs = new ArrayList<>();
         Tensor x = values(new TensorType(c.type(), c.shapes()[0]), random);
@@ -192,29 +147,22 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
         for (int i = 1; i < c.shapes().length; i++) {
             inputs.add(slopes(new TensorType(c.type(), c.shapes()[i]), random));
         }
-        Path model = dir.resolve("model.onnx");
-        Files.write(model, model(c, c.type()).toByteArray());
-        GeneratedModel generated = Generator.generate(Compilation.of(model, new InputBindings()),
-                GenerateOptions.defaults("unary_test"));
-        LoadedModel loaded = LoadedModel.of(generated);
-        loaded.setThreads(4);
         Tensor actual = new Tensor(new TensorType(c.type(), c.shapes()[0]),
-                loaded.run(inputs.stream().map(Tensor::data).toArray())[0]);
+                KilnRunner.run(model(c, c.type()), inputs, 4).get(0).data());
 
         Tensor expected;
         double rtol;
         boolean viaFloat = c.type() == ElementType.FLOAT16 || c.type() == ElementType.BFLOAT16
                 || c.type() == ElementType.DOUBLE && DOUBLE_VIA_FLOAT.contains(c.op());
         if (viaFloat) {
-            Files.write(model, model(c, ElementType.FLOAT).toByteArray());
             List<Tensor> asFloat = inputs.stream().map(t -> Tensor.fromDoubles(
                     new TensorType(ElementType.FLOAT, t.type().dims()), t.toDoubles())).toList();
-            Tensor floatResult = onnxRuntime(model, asFloat, new TensorType(ElementType.FLOAT, c.shapes()[0]));
+            Tensor floatResult = OrtRunner.run(model(c, ElementType.FLOAT), asFloat).get(0);
             expected = Tensor.fromDoubles(actual.type(), floatResult.toDoubles());
             // 16-bit: one step, as float results may round either way; double: float precision
             rtol = c.type() == ElementType.FLOAT16 ? 1e-3 : c.type() == ElementType.BFLOAT16 ? 8e-3 : 1e-5;
         } else {
-            expected = onnxRuntime(model, inputs, actual.type());
+            expected = OrtRunner.run(model(c, c.type()), inputs).get(0);
             rtol = c.type() == ElementType.DOUBLE ? 1e-12 : 1e-5;
         }
         assertNull(TensorComparison.mismatch(expected, actual, rtol, 1e-6), c.name());
@@ -285,111 +233,23 @@ class UnaryKernelsAgainstOnnxRuntimeTest {
         };
     }
 
-    /** A one-node model: inputs x (and slope), output y of the first input's shape. */
+    /** A one-node model: inputs x (and slope) of {@code type}, output y typed like x. */
     private static ModelProto model(Case c, ElementType type) {
         return model(c, type, OPSET);
     }
 
     private static ModelProto model(Case c, ElementType type, int opset) {
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(c.op()).addOutput("y");
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("unary");
-        for (int i = 0; i < c.shapes().length; i++) {
-            node.addInput("in" + i);
-            graph.addInput(valueInfo("in" + i, type, c.shapes()[i]));
+        OnnxNode node = new OnnxNode(c.op(), opset);
+        for (long[] shape : c.shapes()) {
+            node.input(Tensor.zeros(new TensorType(type, shape))); // the runners feed the test's values
         }
         for (Map.Entry<String, Object> a : c.attributes().entrySet()) {
-            AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(a.getKey());
             if (a.getValue() instanceof Float f) {
-                attribute.setType(AttributeProto.AttributeType.FLOAT).setF(f);
+                node.attr(a.getKey(), (float) f);
             } else {
-                attribute.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8((String) a.getValue()));
-            }
-            node.addAttribute(attribute);
-        }
-        graph.addNode(node).addOutput(valueInfo("y", type, c.shapes()[0]));
-        return ModelProto.newBuilder().setIrVersion(9).setGraph(graph)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).build();
-    }
-
-    private static ValueInfoProto valueInfo(String name, ElementType type, long[] dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long d : dims) {
-            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(type.code()).setShape(shape))).build();
-    }
-
-    /** ONNX Runtime's output 0, single-threaded. */
-    private static Tensor onnxRuntime(Path model, List<Tensor> inputs, TensorType outputType) {
-        return onnxRuntimeOutputs(model, inputs, List.of(outputType)).get(0);
-    }
-
-    /** ONNX Runtime's outputs, single-threaded; the graph's inputs are named in0, in1... */
-    private static List<Tensor> onnxRuntimeOutputs(Path model, List<Tensor> inputs, List<TensorType> outputTypes) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        List<OnnxTensor> feeds = new ArrayList<>();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            try (OrtSession session = env.createSession(model.toString(), options)) {
-                Map<String, OnnxTensor> byName = new HashMap<>();
-                for (int i = 0; i < inputs.size(); i++) {
-                    Tensor t = inputs.get(i);
-                    OnnxTensor feed = OnnxTensor.createTensor(env, rawBytes(t), t.type().dims(), ortType(t.elementType()));
-                    feeds.add(feed);
-                    byName.put("in" + i, feed);
-                }
-                try (OrtSession.Result result = session.run(byName)) {
-                    List<Tensor> outputs = new ArrayList<>();
-                    for (int i = 0; i < outputTypes.size(); i++) {
-                        TensorType type = outputTypes.get(i);
-                        ByteBuffer out = ((OnnxTensor) result.get(i)).getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                        outputs.add(TensorProtos.decode(TensorProto.newBuilder().setDataType(type.elementType().code())
-                                .addAllDims(java.util.Arrays.stream(type.dims()).boxed().toList())
-                                .setRawData(ByteString.copyFrom(out)).build(), Path.of(".")));
-                    }
-                    return outputs;
-                }
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            feeds.forEach(OnnxTensor::close);
-        }
-    }
-
-    private static OnnxJavaType ortType(ElementType t) {
-        return switch (t) {
-            case FLOAT -> OnnxJavaType.FLOAT;
-            case DOUBLE -> OnnxJavaType.DOUBLE;
-            case INT8 -> OnnxJavaType.INT8;
-            case UINT8 -> OnnxJavaType.UINT8;
-            case INT16 -> OnnxJavaType.INT16;
-            case INT32 -> OnnxJavaType.INT32;
-            case INT64 -> OnnxJavaType.INT64;
-            case BOOL -> OnnxJavaType.BOOL;
-            default -> throw new IllegalArgumentException("no ONNX Runtime feed for " + t);
-        };
-    }
-
-    /** The tensor's elements as little-endian bytes, as TensorProto raw_data holds them. */
-    private static ByteBuffer rawBytes(Tensor t) {
-        int n = t.size();
-        ByteBuffer b = ByteBuffer.allocateDirect(n * 8).order(ByteOrder.LITTLE_ENDIAN);
-        Object data = t.data();
-        for (int i = 0; i < n; i++) {
-            switch (t.elementType().storage()) {
-                case FLOAT -> b.putFloat(((float[]) data)[i]);
-                case DOUBLE -> b.putDouble(((double[]) data)[i]);
-                case LONG -> b.putLong(((long[]) data)[i]);
-                case INT -> b.putInt(((int[]) data)[i]);
-                case SHORT -> b.putShort(((short[]) data)[i]);
-                case BYTE -> b.put(((byte[]) data)[i]);
-                case BOOLEAN -> b.put((byte) (((boolean[]) data)[i] ? 1 : 0));
-                default -> throw new IllegalArgumentException("no raw bytes for " + t.elementType());
+                node.attr(a.getKey(), (String) a.getValue());
             }
         }
-        b.flip();
-        return b;
+        return node.graph().model();
     }
 }

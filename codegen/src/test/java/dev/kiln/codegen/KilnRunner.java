@@ -1,0 +1,49 @@
+package dev.kiln.codegen;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.InputBindings;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.onnx.OnnxImporter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs a model built in a test the way users do: the whole compiler (import, passes),
+ * the java back end, javac in process, and the loaded class.
+ */
+final class KilnRunner {
+    private KilnRunner() {
+    }
+
+    /** The model compiled with every pass and no input bindings (it throws CompileException for what Kiln refuses). */
+    static Compilation compile(ModelProto model) {
+        return Compilation.of(OnnxImporter.convert(model, "test_model.onnx", null, null), new InputBindings(),
+                Set.of(), (pass, graph) -> { });
+    }
+
+    /** A model file compiled with the java back end (its class named after the file), for the end-to-end tests. */
+    static GeneratedModel generate(Path model, InputBindings bindings) {
+        Compilation c = Compilation.of(model, bindings);
+        return Generator.generate(c, GenerateOptions.defaults(model.getFileName().toString()));
+    }
+
+    /** Kiln's outputs for {@code inputs} (in graph input order), run with {@code threads} worker threads. */
+    static List<Tensor> run(ModelProto model, List<Tensor> inputs, int threads) {
+        return run(compile(model), inputs, threads);
+    }
+
+    /** Kiln's outputs, typed as the compiled graph's outputs. */
+    static List<Tensor> run(Compilation compilation, List<Tensor> inputs, int threads) {
+        LoadedModel loaded = LoadedModel.of(Generator.generate(compilation, GenerateOptions.defaults("test_model")));
+        loaded.setThreads(threads);
+        Object[] out = loaded.run(inputs.stream().map(Tensor::data).toArray());
+        List<Tensor> result = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            result.add(new Tensor(compilation.model().graph().outputs().get(i).type(), out[i]));
+        }
+        return result;
+    }
+}
