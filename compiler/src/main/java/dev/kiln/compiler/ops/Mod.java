@@ -23,6 +23,11 @@ public final class Mod extends OpDef {
         return Types.NUMERIC;
     }
 
+    @Override
+    public String notes() {
+        return "float types need fmod=1, as the spec says";
+    }
+
     /** Whether this node computes C's fmod (sign of the dividend) rather than the integer mod. */
     public static boolean fmod(Node node) {
         return node.attributes().getInt("fmod", 0) != 0;
