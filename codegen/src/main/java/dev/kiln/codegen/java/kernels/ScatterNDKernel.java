@@ -40,7 +40,7 @@ public final class ScatterNDKernel implements JavaKernel {
         c.beginControlFlow("for (int r = 0; r < $L; r++)", rows);
         c.addStatement("long offset = 0");
         for (int d = 0; d < k; d++) {
-            c.addStatement("long i$L = indices[indiceso + r * $L + $L]", d, k, d);
+            c.addStatement("long i$L = indices[indiceso + $L]", d, k == 1 ? "r" : "r * " + k + " + " + d);
             c.beginControlFlow("if (i$L < $L || i$L >= $L)", d, -dims[d], d, dims[d]);
             c.addStatement("throw new IllegalArgumentException($S + i$L + $S)", w.node().describe() + ": index ", d,
                     " is out of range for axis " + d + " of size " + dims[d]);
