@@ -41,6 +41,7 @@ MODELS = {
     "resnext50_32x4d": 224,
     "shufflenet_v2_x1_0": 224,
     "squeezenet1_1": 224,
+    "swin_t": 224,
     "vgg11_bn": 224,
     "vit_b_16": 224,
     "wide_resnet50_2": 224,
@@ -49,9 +50,7 @@ MODELS = {
 # Left out, with the reason. The larger sizes of the families above (resnet34/101/152,
 # efficientnet_b1..b7, vit_l_16, convnext_base, ...) export to the same operators and
 # are left out only to keep the check's time reasonable.
-EXCLUDED = {
-    "swin_t": "its shifted-window mask uses Mod and ScatterND, which Kiln does not support yet",
-}
+EXCLUDED = {}
 
 
 def randomise(model, seed):

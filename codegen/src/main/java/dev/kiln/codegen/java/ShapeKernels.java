@@ -5,6 +5,7 @@ import dev.kiln.codegen.java.kernels.ConcatKernel;
 import dev.kiln.codegen.java.kernels.ExpandKernel;
 import dev.kiln.codegen.java.kernels.GatherKernel;
 import dev.kiln.codegen.java.kernels.PadKernel;
+import dev.kiln.codegen.java.kernels.ScatterNDKernel;
 import dev.kiln.codegen.java.kernels.SliceKernel;
 import dev.kiln.codegen.java.kernels.SplitKernel;
 import dev.kiln.codegen.java.kernels.TileKernel;
@@ -24,6 +25,7 @@ final class ShapeKernels {
         k.add("", "Expand", new ExpandKernel());
         k.add("", "Tile", new TileKernel());
         k.add("", "Pad", new PadKernel());
+        k.add("", "ScatterND", new ScatterNDKernel());
         k.add("", "DepthToSpace", new BlockRearrangeKernel());
         k.add("", "SpaceToDepth", new BlockRearrangeKernel());
     }

@@ -9,7 +9,10 @@ import java.util.Set;
 
 /**
  * Dropout (opset 7+) in inference: the output is the input and the optional mask
- * is all true. Training mode is refused. The RemoveIdentities pass removes it.
+ * is all true. Training mode (opset 12+) is accepted only with a constant ratio of 0,
+ * where it drops nothing and so is the same identity (exporters such as PyTorch's emit
+ * it for attention dropout); other training modes are refused. The RemoveIdentities
+ * pass removes the node.
  */
 public final class Dropout extends OpDef {
     public Dropout() {
@@ -23,7 +26,7 @@ public final class Dropout extends OpDef {
 
     @Override
     public String notes() {
-        return "inference only";
+        return "inference, or training mode with ratio 0";
     }
 
     @Override
@@ -36,8 +39,9 @@ public final class Dropout extends OpDef {
         ctx.expectType(0, Types.FLOATS);
         if (ctx.hasInput(2)) {
             var mode = ctx.requireConstant(2, "training_mode");
-            if (mode.getLong(0) != 0) {
-                throw ctx.error("training mode is not supported");
+            if (mode.getLong(0) != 0 && !dropsNothing(ctx)) {
+                throw ctx.error("training mode is supported only with a constant ratio of 0"
+                        + " (then it is the identity), but the ratio is " + ratioDescription(ctx));
             }
         }
         List<TensorType> out = new ArrayList<>();
@@ -46,5 +50,17 @@ public final class Dropout extends OpDef {
             out.add(ctx.node().output(1) == null ? null : ctx.input(0).withElementType(ElementType.BOOL));
         }
         return out;
+    }
+
+    /** Whether the ratio input is a constant 0 (training mode then drops no element). */
+    private static boolean dropsNothing(InferContext ctx) {
+        return ctx.hasInput(1) && ctx.constant(1) != null && ctx.constant(1).getDouble(0) == 0;
+    }
+
+    private static String ratioDescription(InferContext ctx) {
+        if (!ctx.hasInput(1)) {
+            return "the default 0.5";
+        }
+        return ctx.constant(1) == null ? "computed at run time" : Double.toString(ctx.constant(1).getDouble(0));
     }
 }

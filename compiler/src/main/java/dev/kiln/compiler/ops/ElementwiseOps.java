@@ -14,6 +14,7 @@ final class ElementwiseOps {
         r.add(new BinaryOp("Div", 7, Types.NUMERIC, BinaryOp.Result.SAME_AS_INPUT, (a, b) -> a / b,
                 (a, b) -> b == 0 ? 0 : a / b));
         r.add(BinaryOp.pow());
+        r.add(new Mod());
 
         r.add(new UnaryOp("Sqrt", 6, Types.FLOATS).folding(Math::sqrt));
         r.add(new UnaryOp("Erf", 9, Types.NUMERIC).folding(KilnMath::erf));

@@ -2,7 +2,7 @@ package dev.kiln.compiler.ops;
 
 /**
  * Data movement and shape computation: views, Transpose, Concat, Slice, Gather, Shape,
- * constants, Split, Expand, Tile, Pad, Range, DepthToSpace and SpaceToDepth.
+ * constants, Split, Expand, Tile, Pad, Range, ScatterND, DepthToSpace and SpaceToDepth.
  */
 final class ShapeOps {
     private ShapeOps() {
@@ -27,6 +27,7 @@ final class ShapeOps {
         r.add(new Tile());
         r.add(new Pad());
         r.add(new Range());
+        r.add(new ScatterND());
         r.add(new BlockRearrange.DepthToSpace());
         r.add(new BlockRearrange.SpaceToDepth());
     }

@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Removes nodes that pass their input through unchanged: Identity, Dropout in
- * inference (its mask becomes a constant of all true), and Cast to the type the
- * value already has. Readers read the input directly.
+ * Removes nodes that pass their input through unchanged: Identity, Dropout (the
+ * Dropout op accepts only inference or a ratio of 0; its mask becomes a constant of
+ * all true), and Cast to the type the value already has. Readers read the input directly.
  */
 public final class RemoveIdentities implements Pass {
     @Override

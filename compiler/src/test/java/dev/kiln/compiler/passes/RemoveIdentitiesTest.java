@@ -66,6 +66,21 @@ class RemoveIdentitiesTest {
     }
 
     @Test
+    void trainingModeDropoutWithRatioZeroIsRemoved() {
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("x", 2, 3)
+                .initializer(OnnxModelBuilder.floatTensor("ratio", new float[] {0f}))
+                .initializer(TensorProto.newBuilder().setName("train").setDataType(TensorProto.DataType.BOOL_VALUE)
+                        .addInt32Data(1).build())
+                .node("Dropout", "x,ratio,train", "d,mask")
+                .node("Cast", "mask", "fmask", attr("to", (long) OnnxModelBuilder.FLOAT))
+                .node("Mul", "d,fmask", "y")
+                .output("y");
+        PassHarness.Rewritten r = PassHarness.run(m, PASS);
+        assertEquals(null, r.ops().get("Dropout"));
+        r.assertMatchesOnnxRuntime(0);
+    }
+
+    @Test
     void trainingModeDropoutIsRefused() {
         OnnxModelBuilder m = new OnnxModelBuilder(13).input("x", 5)
                 .initializer(OnnxModelBuilder.floatTensor("ratio", new float[] {0.5f}))
@@ -74,7 +89,7 @@ class RemoveIdentitiesTest {
                 .node("Dropout", "x,ratio,train", "y").output("y");
         CompileException e = assertThrows(CompileException.class,
                 () -> PassHarness.run(m, PASS));
-        assertTrue(e.getMessage().contains("Dropout node 'Dropout_0' (opset 13): training mode is not supported"),
+        assertTrue(e.getMessage().contains("Dropout node 'Dropout_0' (opset 13): training mode is supported only with a constant ratio of 0"),
                 e.getMessage());
     }
 }

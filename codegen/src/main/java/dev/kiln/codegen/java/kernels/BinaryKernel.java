@@ -8,15 +8,16 @@ import dev.kiln.codegen.java.Loops;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.Broadcast;
+import dev.kiln.compiler.ops.Mod;
 import java.util.List;
 
 /**
  * Broadcasting element-wise ops of two inputs: {@code y = a OP b}, arithmetic in the
- * compute type of the inputs; comparisons and logic write bool.
+ * compute type of the inputs (Mod by its fmod attribute); comparisons and logic write bool.
  */
 public final class BinaryKernel implements JavaKernel {
     public static final List<String> OPS = List.of("Add", "Sub", "Mul", "Div", "Pow",
-            "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor");
+            "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Mod");
 
     @Override
     public void emit(KernelWriter w) {
@@ -54,8 +55,21 @@ public final class BinaryKernel implements JavaKernel {
             case "And" -> CodeBlock.of("$L & $L", a, b);
             case "Or" -> CodeBlock.of("$L | $L", a, b);
             case "Xor" -> CodeBlock.of("$L ^ $L", a, b);
+            case "Mod" -> mod(t, a, b, Mod.fmod(w.node()));
             default -> throw new CompileException(w.node().describe() + ": no Java expression for " + op);
         };
+    }
+
+    /**
+     * {@code a mod b}: Java's {@code %} is C's fmod (the sign of the dividend) for floats and
+     * integers alike; {@link Math#floorMod} gives the integer Mod's sign of the divisor. Unsigned
+     * values below 2^63 load as non-negative, where the two agree; uint64 needs its own remainder.
+     */
+    private static CodeBlock mod(ElementType t, CodeBlock a, CodeBlock b, boolean fmod) {
+        if (t == ElementType.UINT64) {
+            return CodeBlock.of("Long.remainderUnsigned($L, $L)", a, b);
+        }
+        return fmod ? CodeBlock.of("$L % $L", a, b) : CodeBlock.of("Math.floorMod($L, $L)", a, b);
     }
 
     /** {@code a REL b}; unsigned 64-bit values compare through {@link Long#compareUnsigned}. */
