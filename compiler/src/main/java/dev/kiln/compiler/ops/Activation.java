@@ -2,6 +2,7 @@ package dev.kiln.compiler.ops;
 
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Attributes;
+import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
 
 /**
@@ -23,11 +24,17 @@ public record Activation(String opType, float alpha, float beta) {
         return switch (node.opType()) {
             case "Relu", "HardSwish", "HardSigmoid", "LeakyRelu", "Sigmoid", "Tanh" -> true;
             case "Gelu" -> node.attributes().getString("approximate", "none").equals("none");
+            // An absent bound is the type's lowest or highest finite value (as the Clip kernel
+            // has it); the fused form stores float bounds, so it takes absent ones on float only.
             case "Clip" -> node.opset() >= 11
-                    && (node.input(1) == null || node.input(1).isConstant())
-                    && (node.input(2) == null || node.input(2).isConstant());
+                    && (node.input(1) == null ? isFloat(node) : node.input(1).isConstant())
+                    && (node.input(2) == null ? isFloat(node) : node.input(2).isConstant());
             default -> false;
         };
+    }
+
+    private static boolean isFloat(Node node) {
+        return node.output(0).type() != null && node.output(0).type().elementType() == ElementType.FLOAT;
     }
 
     /** The activation a fusible node computes. */
@@ -37,8 +44,8 @@ public record Activation(String opType, float alpha, float beta) {
             case "HardSigmoid" -> new Activation("HardSigmoid", a.getFloat("alpha", 0.2f), a.getFloat("beta", 0.5f));
             case "LeakyRelu" -> new Activation("LeakyRelu", a.getFloat("alpha", 0.01f), 0);
             case "Clip" -> new Activation("Clip",
-                    node.input(1) == null ? Float.NEGATIVE_INFINITY : (float) node.input(1).constant().getDouble(0),
-                    node.input(2) == null ? Float.POSITIVE_INFINITY : (float) node.input(2).constant().getDouble(0));
+                    node.input(1) == null ? -Float.MAX_VALUE : (float) node.input(1).constant().getDouble(0),
+                    node.input(2) == null ? Float.MAX_VALUE : (float) node.input(2).constant().getDouble(0));
             default -> new Activation(node.opType(), 0, 0);
         };
     }

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * fuse-conv-activation: FusedConv (exported as Conv, then its activation) against
- * the original Conv and activation nodes in ONNX Runtime. (Clip is an activation
- * the pass knows, but Kiln has no Clip op yet, so a model with one does not compile.)
+ * the original Conv and activation nodes in ONNX Runtime.
  */
 class FuseConvActivationTest {
     private static final String PASS = "fuse-conv-activation";
@@ -42,6 +41,28 @@ class FuseConvActivationTest {
         assertFuses(13, "HardSigmoid", "");
         assertFuses(14, "HardSwish", "");
         assertFuses(20, "Gelu", "");
+    }
+
+    @Test
+    void clipWithConstantBoundsFuses() {
+        // MobileNetV2's ReLU6, and a clip with only an upper bound (the lower one is float's lowest).
+        OnnxModelBuilder both = conv(13).initializer("lo", new float[] {0}).initializer("hi", new float[] {0.5f})
+                .node("Clip", "c,lo,hi", "y").output("y");
+        PassHarness.Rewritten r = PassHarness.run(both, PASS);
+        r.assertOps(Map.of("dev.kiln.FusedConv", 1));
+        r.assertMatchesOnnxRuntime(1e-5);
+        OnnxModelBuilder upper = conv(13).initializer("hi", new float[] {0.25f})
+                .node("Clip", "c,,hi", "y").output("y");
+        PassHarness.Rewritten u = PassHarness.run(upper, PASS);
+        u.assertOps(Map.of("dev.kiln.FusedConv", 1));
+        u.assertMatchesOnnxRuntime(1e-5);
+    }
+
+    @Test
+    void clipWithRuntimeBoundsIsLeftAlone() {
+        OnnxModelBuilder m = conv(13).input("hi").node("Clip", "c,,hi", "y").output("y");
+        PassHarness.Rewritten r = PassHarness.run(m, PASS);
+        assertEquals(0, r.rewrites(PASS));
     }
 
     @Test
