@@ -126,7 +126,8 @@ public final class ConvKernel implements JavaKernel {
         k.addStatement("y[yb + q] = bias");
         k.endControlFlow();
         k.beginControlFlow("for (int ci = 0; ci < $L; ci++)", cg);
-        k.addStatement("int xb = xo + (n * $L + m / $L * $L + ci) * $L", p.inChannels(), mg, cg, g.inSize());
+        String group = p.group() == 1 ? "" : " + m / " + mg + " * " + cg;
+        k.addStatement("int xb = xo + (n * $L$L + ci) * $L", p.inChannels(), group, g.inSize());
         k.addStatement("int wb = wo + (m * $L + ci) * $L", cg, g.kernelSize());
         k.beginControlFlow("for (int kh = 0; kh < $L; kh++)", g.kh());
         rowRange(k, "oh", "kh", g.padTop(), g.dilH(), g.strideH(), g.inH(), g.outH());
@@ -134,15 +135,12 @@ public final class ConvKernel implements JavaKernel {
         k.addStatement("float wv = w[wb + kh * $L + kw]", g.kw());
         rowRange(k, "ow", "kw", g.padLeft(), g.dilW(), g.strideW(), g.inW(), g.outW());
         k.beginControlFlow("for (int oh = ohLo; oh < ohHi; oh++)");
-        k.addStatement("int xr = xb + (oh * $L - $L + kh * $L) * $L - $L + kw * $L", g.strideH(), g.padTop(),
-                g.dilH(), g.inW(), g.padLeft(), g.dilW());
+        k.addStatement("int xr = xb + ($L$L + $L) * $L$L + $L", IndexMath.scaled("oh", g.strideH()),
+                IndexMath.plus(-g.padTop()), IndexMath.scaled("kh", g.dilH()), g.inW(), IndexMath.plus(-g.padLeft()),
+                IndexMath.scaled("kw", g.dilW()));
         k.addStatement("int yr = yb + oh * $L", g.outW());
         k.beginControlFlow("for (int ow = owLo; ow < owHi; ow++)");
-        if (g.strideW() == 1) {
-            k.addStatement("y[yr + ow] += wv * x[xr + ow]");
-        } else {
-            k.addStatement("y[yr + ow] += wv * x[xr + ow * $L]", g.strideW());
-        }
+        k.addStatement("y[yr + ow] += wv * x[xr + $L]", IndexMath.scaled("ow", g.strideW()));
         k.endControlFlow();
         k.endControlFlow();
         k.endControlFlow();
@@ -158,10 +156,10 @@ public final class ConvKernel implements JavaKernel {
      * in [0, in), for the current tap. (ConvTranspose uses it with the roles of in and out swapped.)
      */
     static void rowRange(CodeBlock.Builder k, String o, String tap, long pad, long dil, long stride, long in, long out) {
-        k.addStatement("int $LFirst = $L - $L * $L", o, pad, tap, dil);
-        k.addStatement("int $LLo = $LFirst > 0 ? ($LFirst + $L) / $L : 0", o, o, o, stride - 1, stride);
-        k.addStatement("int $LLast = $L + $L - $L * $L", o, in - 1, pad, tap, dil);
-        k.addStatement("int $LHi = $LLast < 0 ? 0 : Math.min($L, $LLast / $L + 1)", o, o, out, o, stride);
+        k.addStatement("int $LFirst = $L - $L", o, pad, IndexMath.scaled(tap, dil));
+        k.addStatement("int $LLo = $LFirst > 0 ? $L : 0", o, o, IndexMath.ceilDiv(o + "First", stride));
+        k.addStatement("int $LLast = $L - $L", o, in - 1 + pad, IndexMath.scaled(tap, dil));
+        k.addStatement("int $LHi = $LLast < 0 ? 0 : Math.min($L, $L + 1)", o, o, out, IndexMath.div(o + "Last", stride));
     }
 
     /**

@@ -10,6 +10,16 @@ final class IndexMath {
         return factor == 1 ? name : name + " * " + factor;
     }
 
+    /** {@code " + c"} or {@code " - |c|"}, nothing for 0: a constant term to append to an expression. */
+    static String plus(long c) {
+        return c == 0 ? "" : c > 0 ? " + " + c : " - " + -c;
+    }
+
+    /** {@code numerator / divisor}, just {@code numerator} for a divisor of 1. */
+    static String div(String numerator, long divisor) {
+        return divisor == 1 ? numerator : numerator + " / " + divisor;
+    }
+
     /** {@code ceil(numerator / divisor)} for a non-negative int expression. */
     static String ceilDiv(String numerator, long divisor) {
         return divisor == 1 ? numerator : "(" + numerator + " + " + (divisor - 1) + ") / " + divisor;
