@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.LoadedModel;
+import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Value;
 import java.io.PrintWriter;
@@ -79,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
         Graph graph = g.compilation().model().graph();
         float[][] data = ModelInputs.random(graph, seed);
         KilnRunner kiln = new KilnRunner(LoadedModel.of(g), data, graph);
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<Result> results = new ArrayList<>();
         for (int t : threads) {
             kiln.model.setThreads(t);
             try (OrtRunner ort = noOnnxRuntime ? null : new OrtRunner(model, graph.inputs(), data, t)) {
@@ -93,21 +94,14 @@ final class BenchCommand implements Callable<Integer> {
                         ortMs[i] = o;
                     }
                 }
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("threads", t);
-                r.put("kiln", stats(kilnMs));
-                if (ort != null) {
-                    r.put("onnxruntime", stats(ortMs));
-                    r.put("ratio", median(kilnMs) / median(ortMs));
-                }
-                results.add(r);
+                results.add(new Result(t, Latency.of(kilnMs), ort == null ? null : Latency.of(ortMs)));
             }
         }
         print(results, g);
         return 0;
     }
 
-    private void print(List<Map<String, Object>> results, GeneratedModel g) {
+    private void print(List<Result> results, GeneratedModel g) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -117,46 +111,63 @@ final class BenchCommand implements Callable<Integer> {
             m.put("cpus", Runtime.getRuntime().availableProcessors());
             m.put("warmup", warmup);
             m.put("runs", runs);
-            m.put("results", results);
+            m.put("results", results.stream().map(Result::toJson).toList());
             out.println(Json.write(m));
         } else {
             out.printf("bench %s (%s), %s %s, %d warm-up and %d measured runs each, alternating%n", model,
                     g.qualifiedName(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
                     warmup, runs);
             out.printf("%8s  %-12s %10s %10s %10s%n", "threads", "engine", "median ms", "min ms", "p90 ms");
-            for (Map<String, Object> r : results) {
-                row(out, r, "kiln");
-                if (r.containsKey("onnxruntime")) {
-                    row(out, r, "onnxruntime");
-                    out.printf("%8s  kiln / onnxruntime = %.2f%n", "", (Double) r.get("ratio"));
+            for (Result r : results) {
+                row(out, r.threads(), "kiln", r.kiln());
+                if (r.onnxRuntime() != null) {
+                    row(out, r.threads(), "onnxruntime", r.onnxRuntime());
+                    out.printf("%8s  kiln / onnxruntime = %.2f%n", "", r.ratio());
                 }
             }
         }
         out.flush();
     }
 
-    @SuppressWarnings("unchecked")
-    private static void row(PrintWriter out, Map<String, Object> r, String engine) {
-        Map<String, Double> s = (Map<String, Double>) r.get(engine);
-        out.printf("%8d  %-12s %10.2f %10.2f %10.2f%n", (Integer) r.get("threads"), engine,
-                s.get("medianMs"), s.get("minMs"), s.get("p90Ms"));
+    private static void row(PrintWriter out, int threads, String engine, Latency l) {
+        out.printf("%8d  %-12s %10.2f %10.2f %10.2f%n", threads, engine, l.medianMs(), l.minMs(), l.p90Ms());
     }
 
-    private static Map<String, Double> stats(double[] ms) {
-        double[] sorted = ms.clone();
-        Arrays.sort(sorted);
-        Map<String, Double> s = new LinkedHashMap<>();
-        s.put("medianMs", median(ms));
-        s.put("minMs", sorted[0]);
-        s.put("p90Ms", sorted[(int) Math.ceil(0.9 * sorted.length) - 1]);
-        return s;
+    /** One engine's measured runs at one thread count, in milliseconds. */
+    private record Latency(double medianMs, double minMs, double p90Ms) {
+        static Latency of(double[] ms) {
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            return new Latency(median, sorted[0], sorted[(int) Math.ceil(0.9 * n) - 1]);
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("medianMs", medianMs);
+            m.put("minMs", minMs);
+            m.put("p90Ms", p90Ms);
+            return m;
+        }
     }
 
-    private static double median(double[] ms) {
-        double[] sorted = ms.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    /** Both engines at one thread count; {@code onnxRuntime} is null with --no-onnxruntime. */
+    private record Result(int threads, Latency kiln, Latency onnxRuntime) {
+        double ratio() {
+            return kiln.medianMs() / onnxRuntime.medianMs();
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("threads", threads);
+            m.put("kiln", kiln.toJson());
+            if (onnxRuntime != null) {
+                m.put("onnxruntime", onnxRuntime.toJson());
+                m.put("ratio", ratio());
+            }
+            return m;
+        }
     }
 
     /** Times the generated class, through {@code run(float[], float[])} (no allocation) when it has one. */
@@ -171,7 +182,7 @@ final class BenchCommand implements Callable<Integer> {
             this.data = data;
             Value out = graph.outputs().get(0);
             boolean simple = data.length == 1 && graph.outputs().size() == 1
-                    && model.run((Object[]) data)[0] instanceof float[];
+                    && out.type().elementType() == ElementType.FLOAT;
             this.output = simple ? new float[out.type().intSize()] : null;
             this.runInto = simple ? MethodHandles.publicLookup()
                     .findVirtual(model.instance().getClass(), "run",
