@@ -3,10 +3,19 @@ model and turn its answer into a row of a results table."""
 import json
 import os
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KILN = os.environ.get("KILN", os.path.join(ROOT, "kiln"))  # another launcher or jar wrapper
 TOLERANCE = 1e-4  # max |kiln - ref| <= TOLERANCE * max(1, max |ref|)
+
+
+def exported(base, script, args):
+    """Runs the export `script args` unless base.onnx and its saved output exist; returns base.json."""
+    if not (os.path.exists(base + ".onnx") and os.path.exists(base + ".output.bin")):
+        subprocess.run([sys.executable, script] + args, check=True, stdout=subprocess.DEVNULL)
+    with open(base + ".json") as f:
+        return json.load(f)
 
 
 def verify(model, inp, ref, dims=()):

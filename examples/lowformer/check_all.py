@@ -10,14 +10,12 @@ JDK; `./kiln` builds itself. Exits 1 if any check fails.
 """
 import argparse
 import datetime
-import json
 import os
 import platform
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from kilncheck import ROOT, TOLERANCE, cells, status, verify  # noqa: E402
+from kilncheck import ROOT, TOLERANCE, cells, exported, status, verify  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPORT = os.path.join(HERE, "export", "export.py")
@@ -29,12 +27,8 @@ NAMES = {"b15": "B1.5"}
 def export(variant, opset, out, dynamic="none", batch=1):
     stem = f"lowformer_{variant}_op{opset}" + ("_dynbatch" if dynamic == "batch" else "")
     base = os.path.join(out, stem)
-    if not (os.path.exists(base + ".onnx") and os.path.exists(base + ".output.bin")):
-        subprocess.run([sys.executable, EXPORT, "--variant", variant, "--opset", str(opset),
-                        "--dynamic", dynamic, "--batch", str(batch), "--out", out],
-                       check=True, stdout=subprocess.DEVNULL)
-    with open(base + ".json") as f:
-        return base, json.load(f)
+    return base, exported(base, EXPORT, ["--variant", variant, "--opset", str(opset), "--dynamic", dynamic,
+                                         "--batch", str(batch), "--out", out])
 
 
 def first_of_batch(base, meta):

@@ -10,14 +10,13 @@ Needs Debian's python3-torch, python3-onnx and python3-torchvision (run with
 """
 import argparse
 import datetime
-import json
 import os
 import platform
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from kilncheck import ROOT, TOLERANCE, cells, status, verify  # noqa: E402
+from kilncheck import ROOT, TOLERANCE, cells, exported, status, verify  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPORT = os.path.join(HERE, "export.py")
@@ -34,11 +33,7 @@ def models():
 
 def export(name, opset, out):
     base = os.path.join(out, f"{name}_op{opset}")
-    if not (os.path.exists(base + ".onnx") and os.path.exists(base + ".output.bin")):
-        subprocess.run([sys.executable, EXPORT, "--model", name, "--opset", str(opset), "--out", out],
-                       check=True, stdout=subprocess.DEVNULL)
-    with open(base + ".json") as f:
-        return base, json.load(f)
+    return base, exported(base, EXPORT, ["--model", name, "--opset", str(opset), "--out", out])
 
 
 def markdown(rows, excluded):
