@@ -96,7 +96,8 @@ public class GenerateMojo extends AbstractMojo {
         Path resourceDir = resourceDirectory.toPath().toAbsolutePath().normalize();
         Map<String, ModelJob> jobs = jobs();
         // Each execution keeps its own records, so two executions never remove each other's output.
-        Stamps stamps = new Stamps(Path.of(project.getBuild().getDirectory(), "kiln-stamps", execution.getExecutionId()));
+        Stamps stamps = new Stamps(Path.of(project.getBuild().getDirectory(), "kiln-stamps", execution.getExecutionId()),
+                sourceDir, resourceDir);
         try {
             for (String removed : stamps.removeAllBut(jobs.keySet())) {
                 getLog().info("Kiln: removed " + removed + ", no longer configured");
