@@ -19,6 +19,14 @@ public interface Backend extends CodegenTarget {
     /** Whether this back end has a kernel for {@code op} of {@code domain} ("" for ONNX). */
     boolean hasKernel(String domain, String op);
 
+    /**
+     * How this back end runs {@code op} for the operator table: {@code "kernel"}, or a more
+     * specific word; null where it has no kernel.
+     */
+    default String kernelKind(String domain, String op) {
+        return hasKernel(domain, op) ? "kernel" : null;
+    }
+
     /** Whether this back end has a kernel for the node's op. */
     default boolean supports(Node node) {
         return hasKernel(node.domain(), node.opType());

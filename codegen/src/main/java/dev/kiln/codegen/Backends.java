@@ -11,7 +11,7 @@ public final class Backends {
     private static final Map<String, Backend> ALL = new LinkedHashMap<>();
 
     static {
-        for (Backend b : new Backend[] {JavaBackend.scalar()}) {
+        for (Backend b : new Backend[] {JavaBackend.scalar(), JavaBackend.vector()}) {
             ALL.put(b.id(), b);
         }
     }

@@ -11,21 +11,27 @@ import java.util.List;
 
 /**
  * Runs a model built in a test the way users do: the whole compiler (import, passes),
- * the java back end, javac in process, and the loaded class.
+ * the back end ({@link #TARGET}), javac in process, and the loaded class.
  */
 final class KilnRunner {
+    /**
+     * The back end the tests that go through this class run on: {@code java}, or another
+     * ({@code -Dkiln.test.target=vector}, as the build's second test run does).
+     */
+    static final String TARGET = System.getProperty("kiln.test.target", "java");
+
     private KilnRunner() {
     }
 
     /** The model compiled with every pass and no input bindings (it throws CompileException for what Kiln refuses). */
     static Compilation compile(ModelProto model) {
         return Compilation.of(OnnxImporter.convert(model, "test_model.onnx", null, null),
-                KilnOptions.defaults().compileOptions());
+                KilnOptions.defaults().withTarget(TARGET).compileOptions());
     }
 
-    /** A model file compiled with the java back end (its class named after the file), for the end-to-end tests. */
+    /** A model file compiled with the tests' back end (its class named after the file), for the end-to-end tests. */
     static GeneratedModel generate(Path model, InputBindings bindings) {
-        return Kiln.compile(model, KilnOptions.defaults().withBindings(bindings));
+        return Kiln.compile(model, KilnOptions.defaults().withTarget(TARGET).withBindings(bindings));
     }
 
     /** Kiln's outputs for {@code inputs} (in graph input order), run with {@code threads} worker threads. */

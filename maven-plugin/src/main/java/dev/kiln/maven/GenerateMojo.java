@@ -58,7 +58,14 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter
     private Boolean standalone;
 
-    /** The back end ({@code java}); also the entries' default. */
+    /**
+     * With the {@code vector} back end: whether a JVM that cannot run the Vector API kernels runs the
+     * scalar kernels emitted alongside (true, the default) or refuses to load the model; also the entries' default.
+     */
+    @Parameter
+    private Boolean scalarFallback;
+
+    /** The back end ({@code java} or {@code vector}); also the entries' default. */
     @Parameter
     private String target;
 
@@ -120,7 +127,8 @@ public class GenerateMojo extends AbstractMojo {
 
     /** The configured models by qualified class name, checked. */
     private Map<String, ModelJob> jobs() throws MojoFailureException {
-        ModelEntry top = new ModelEntry(model, packageName, className, target, cpu, standalone, shapes, dims, constants);
+        ModelEntry top = new ModelEntry(model, packageName, className, target, cpu, standalone, scalarFallback, shapes, dims,
+                constants);
         List<ModelEntry> entries = new ArrayList<>();
         if (model != null) {
             entries.add(top);

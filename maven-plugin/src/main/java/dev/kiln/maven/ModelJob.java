@@ -65,7 +65,8 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
             if (cpuSetting != null) {
                 cpu = TargetProfile.named(cpuSetting);
             }
-            options = options.withStandalone(Boolean.TRUE.equals(first(e.standalone, defaults.standalone)));
+            options = options.withStandalone(Boolean.TRUE.equals(first(e.standalone, defaults.standalone)))
+                    .withScalarFallback(!Boolean.FALSE.equals(first(e.scalarFallback, defaults.scalarFallback)));
         } catch (IllegalArgumentException ex) {
             throw new MojoFailureException(where + ": " + ex.getMessage());
         }
@@ -95,7 +96,7 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
     KilnOptions kilnOptions() {
         return KilnOptions.defaults().withTarget(target).withCpu(cpu).withBindings(bindings())
                 .withPackage(options.packageName()).withClassName(options.className())
-                .withStandalone(options.standalone());
+                .withStandalone(options.standalone()).withScalarFallback(options.scalarFallback());
     }
 
     /** The bindings for the compiler; reads the constant tensors. */

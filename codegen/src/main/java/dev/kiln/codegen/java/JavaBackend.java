@@ -29,7 +29,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -43,24 +45,45 @@ public final class JavaBackend implements Backend {
     private final String id;
     private final String description;
     private final JavaKernels kernels;
+    private final JavaKernels vectorKernels;
     private final List<String> javacOptions;
     private final List<String> jvmOptions;
 
-    /** One kernel call of an inference. */
-    record Step(int index, Node node, String method, CodeBlock arguments, int work, boolean parallel) {
+    /**
+     * One kernel call of an inference: the scalar kernel, and where the back end has
+     * one, the vector kernel that runs instead when the JVM can run it.
+     */
+    record Step(int index, Node node, Call scalar, Call vector) {
+    }
+
+    /**
+     * How a step calls one kernel method.
+     *
+     * @param work the items its work splits into ({@code [lo, hi)} ranges over them)
+     * @param parallel whether the step is worth splitting over threads
+     */
+    record Call(String method, CodeBlock arguments, int work, boolean parallel) {
+    }
+
+    private static Call call(KernelMethods.Emitted e, Node node, MemoryPlan plan) {
+        return new Call(e.method(), arguments(e.operands(), e.workspace(), node, plan), e.work(),
+                e.work() > 1 && e.cost() >= KernelWriter.PARALLEL_MIN_COST);
     }
 
     /**
      * @param id the name {@code --target} takes
-     * @param kernels the kernel of each op this back end runs
+     * @param kernels the scalar kernel of each op this back end runs
+     * @param vectorKernels Vector API kernels for the ops that have one, emitted into a class of
+     *     their own that runs instead of the scalar ones where the JVM can run it; null for none
      * @param javacOptions what javac needs for the output
      * @param jvmOptions what the JVM needs to run it
      */
-    public JavaBackend(String id, String description, JavaKernels kernels, List<String> javacOptions,
-                       List<String> jvmOptions) {
+    public JavaBackend(String id, String description, JavaKernels kernels, JavaKernels vectorKernels,
+                       List<String> javacOptions, List<String> jvmOptions) {
         this.id = id;
         this.description = description;
         this.kernels = kernels;
+        this.vectorKernels = vectorKernels;
         this.javacOptions = List.copyOf(javacOptions);
         this.jvmOptions = List.copyOf(jvmOptions);
     }
@@ -68,7 +91,25 @@ public final class JavaBackend implements Backend {
     /** The {@code java} back end: plain Java 8 source, scalar loops, for any JVM and Android. */
     public static JavaBackend scalar() {
         return new JavaBackend("java", "plain Java 8 source with scalar loops: any JVM, Android",
-                JavaKernels.scalar(), List.of("--release", "8"), List.of());
+                JavaKernels.scalar(), null, List.of("--release", "8"), List.of());
+    }
+
+    /**
+     * The {@code vector} back end: the java back end plus Vector API kernels for the ops
+     * that matter, in a class of their own (JDK 17+, {@code --add-modules jdk.incubator.vector}).
+     */
+    public static JavaBackend vector() {
+        List<String> module = List.of("--add-modules", "jdk.incubator.vector");
+        List<String> javac = new ArrayList<>(List.of("--release", "17"));
+        javac.addAll(module);
+        return new JavaBackend("vector", "Java 17 with the Vector API (jdk.incubator.vector) for the hot kernels, "
+                + "scalar Java for the rest", JavaKernels.scalar(), JavaKernels.vector(), javac, module);
+    }
+
+    /** The vector kernel for {@code node}, or null where it runs the scalar one only. */
+    private JavaKernel vectorKernel(Node node) {
+        JavaKernel k = vectorKernels == null ? null : vectorKernels.find(node);
+        return k != null && k.handles(node) ? k : null;
     }
 
     @Override
@@ -84,6 +125,15 @@ public final class JavaBackend implements Backend {
     @Override
     public boolean hasKernel(String domain, String op) {
         return kernels.has(domain, op);
+    }
+
+    /** "vector kernel (float)" where a Vector API kernel runs the op's float nodes, else "kernel". */
+    @Override
+    public String kernelKind(String domain, String op) {
+        if (vectorKernels != null && vectorKernels.has(domain, op)) {
+            return "vector kernel (float)";
+        }
+        return hasKernel(domain, op) ? "kernel" : null;
     }
 
     @Override
@@ -104,7 +154,8 @@ public final class JavaBackend implements Backend {
     @Override
     public long scratchFloats(Node node, TargetProfile profile) {
         JavaKernel k = kernels.find(node);
-        return k == null ? 0 : k.scratchFloats(node, profile);
+        JavaKernel v = vectorKernel(node);
+        return Math.max(k == null ? 0 : k.scratchFloats(node, profile), v == null ? 0 : v.scratchFloats(node, profile));
     }
 
     /** Emits {@code compilation} as Java source. */
@@ -119,66 +170,42 @@ public final class JavaBackend implements Backend {
         Runtime rt = new Runtime(runtimePackage);
         checkSupported(plan.kernels());
         OpRegistry registry = OpRegistry.standard();
-        Map<String, MethodSpec> methodsByKey = new LinkedHashMap<>();
-        Map<String, Integer> perOp = new HashMap<>();
-        Map<String, List<Node>> users = new HashMap<>();
-        List<Step> steps = new ArrayList<>();
         ConstantTables tables = new ConstantTables();
-        int largest = 0;
+        KernelWriter.ClassContext inModel = new KernelWriter.ClassContext(rt, tables, "", null);
+        Set<String> vectorHelpers = new TreeSet<>();
+        KernelWriter.ClassContext inVectorClass = new KernelWriter.ClassContext(rt, tables, options.className() + ".",
+                vectorHelpers);
+        KernelMethods scalar = new KernelMethods(Modifier.PRIVATE);
+        KernelMethods vector = new KernelMethods(null);
+        List<Step> steps = new ArrayList<>();
         for (Node node : plan.kernels()) {
             OpDef op = registry.get(node);
-            JavaKernel kernel = kernels.find(node);
-            KernelWriter w = new KernelWriter(node, op, kernel, compilation.profile(), rt, tables);
-            try {
-                kernel.emit(w);
-            } catch (RuntimeException e) {
-                if (e instanceof CompileException) {
-                    throw e;
-                }
-                throw new CompileException(node.describe() + ": cannot generate its kernel: " + e, e);
-            }
-            MethodSpec.Builder m = MethodSpec.methodBuilder("kernel").addModifiers(Modifier.PRIVATE, Modifier.STATIC);
-            List<KernelWriter.Operand> operands = new ArrayList<>(w.inputs());
-            operands.addAll(w.outputs());
-            for (KernelWriter.Operand o : operands) {
-                m.addParameter(JavaTypes.arrayType(o.elementType().storage()), o.array());
-                m.addParameter(TypeName.INT, o.offset());
-            }
-            if (w.hasWorkspace()) {
-                m.addParameter(float[].class, "ws").addParameter(TypeName.INT, "wso");
-            }
-            m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
-            CodeBlock body = w.body();
-            String key = m.build().parameters() + "\n" + body;
-            largest = Math.max(largest, body.toString().length());
-            MethodSpec method = methodsByKey.get(key);
-            if (method == null) {
-                String base = Character.toLowerCase(node.opType().charAt(0)) + node.opType().substring(1);
-                String name = base + "_" + perOp.merge(base, 1, Integer::sum);
-                method = m.setName(name).addCode(body).build();
-                methodsByKey.put(key, method);
-            }
-            users.computeIfAbsent(method.name(), k -> new ArrayList<>()).add(node);
-            steps.add(new Step(steps.size(), node, method.name(), arguments(operands, w.hasWorkspace(), node, plan), w.work(),
-                    w.work() > 1 && w.cost() >= KernelWriter.PARALLEL_MIN_COST));
-        }
-        List<MethodSpec> methods = new ArrayList<>();
-        for (MethodSpec m : methodsByKey.values()) {
-            methods.add(m.toBuilder().addJavadoc(kernelDoc(users.get(m.name()))).build());
+            JavaKernel sk = kernels.find(node);
+            KernelMethods.Emitted s = scalar.emit(new KernelWriter(node, op, sk, compilation.profile(), inModel), sk);
+            JavaKernel vk = vectorKernel(node);
+            KernelMethods.Emitted v = vk == null ? null
+                    : vector.emit(new KernelWriter(node, op, vk, compilation.profile(), inVectorClass), vk);
+            steps.add(new Step(steps.size(), node, call(s, node, plan), v == null ? null : call(v, node, plan)));
         }
         String fingerprint = fingerprint(compilation, options, id);
-        ModelClass modelClass = new ModelClass(compilation, options, id, rt, fingerprint, steps, methods,
-                tables.fields(), tables.decoders());
+        ModelClass modelClass = new ModelClass(compilation, options, id, rt, fingerprint, steps, scalar.methods(),
+                tables.fields(), tables.decoders(), vectorKernels == null ? 0 : compilation.profile().vectorFloats());
         Map<String, String> sources = new TreeMap<>();
         String dir = options.packageName().isEmpty() ? "" : options.packageName().replace('.', '/') + "/";
         sources.put(dir + options.className() + ".java", modelClass.render());
+        if (vectorKernels != null) {
+            VectorClass vectorClass = new VectorClass(compilation, options, compilation.profile().vectorFloats(),
+                    vector.methods(), VectorMath.helpers(vectorHelpers));
+            sources.put(dir + vectorClass.name() + ".java", vectorClass.render());
+        }
         if (options.standalone()) {
             for (String name : Runtime.CLASSES) {
                 sources.put(dir + name + ".java", standaloneRuntimeSource(name, options.packageName()));
             }
         }
         return new GeneratedModel(options.packageName(), options.className(), sources, compilation, fingerprint,
-                new GeneratedModel.Stats(methods.size(), steps.size(), largest));
+                new GeneratedModel.Stats(scalar.size() + vector.size(), steps.size(),
+                        Math.max(scalar.largestBody(), vector.largestBody())));
     }
 
     /** Fails with one message naming every op this back end has no kernel for. */
@@ -218,35 +245,12 @@ public final class JavaBackend implements Backend {
         return b.add("lo, hi").build();
     }
 
-    private static CodeBlock kernelDoc(List<Node> nodes) {
-        Node first = nodes.get(0);
-        CodeBlock.Builder b = CodeBlock.builder();
-        b.add("$L $L: ", first.opType(), first.name().isEmpty() ? "(unnamed)" : "'" + SourceText.comment(first.name()) + "'");
-        List<String> ins = new ArrayList<>();
-        for (Value v : first.inputs()) {
-            if (v != null) {
-                ins.add(v.type().toString());
-            }
-        }
-        List<String> outs = new ArrayList<>();
-        for (Value v : first.outputs()) {
-            if (v != null) {
-                outs.add(v.type().toString());
-            }
-        }
-        b.add("$L -> $L.", String.join(", ", ins), String.join(", ", outs));
-        if (nodes.size() > 1) {
-            b.add("\nAlso runs $L other node$L of the same shape.", nodes.size() - 1, nodes.size() > 2 ? "s" : "");
-        }
-        return b.build();
-    }
-
     /** SHA-256 of everything that decides the generated files. */
     static String fingerprint(Compilation c, GenerateOptions o, String backend) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             String text = String.join("\n", "kiln " + KilnVersion.VERSION, c.model().sha256(), backend,
-                    c.profile().toString(), o.packageName(), o.className(), Boolean.toString(o.standalone()),
+                    c.profile().toString(), o.packageName(), o.className(), Boolean.toString(o.standalone()), Boolean.toString(o.scalarFallback()),
                     c.options().describe());
             return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

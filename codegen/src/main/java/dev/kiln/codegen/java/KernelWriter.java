@@ -10,6 +10,7 @@ import dev.kiln.compiler.target.TargetProfile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a {@link JavaKernel} gets to write one node's method: the node, its
@@ -42,6 +43,8 @@ public final class KernelWriter {
     private final long scratchFloats;
     private final Runtime runtime;
     private final ConstantTables tables;
+    private final String tableOwner;
+    private final Set<String> vectorHelpers;
     private final List<Operand> inputs = new ArrayList<>();
     private final List<Operand> outputs = new ArrayList<>();
     /** Below this many operations a step runs on the calling thread alone: handing it out costs more. */
@@ -52,12 +55,25 @@ public final class KernelWriter {
     private long cost = -1;
     private int locals;
 
-    KernelWriter(Node node, OpDef op, JavaKernel kernel, TargetProfile profile, Runtime runtime, ConstantTables tables) {
+    /**
+     * Where a kernel's method goes: the model class, or the vector kernel class.
+     *
+     * @param tables the model class's lookup tables
+     * @param tableOwner how the kernel's class refers to them: "" in the model class itself,
+     *     {@code "Model."} in a kernel class of its own
+     * @param vectorHelpers for the vector kernel class, collects the helper functions its code calls; else null
+     */
+    record ClassContext(Runtime runtime, ConstantTables tables, String tableOwner, Set<String> vectorHelpers) {
+    }
+
+    KernelWriter(Node node, OpDef op, JavaKernel kernel, TargetProfile profile, ClassContext context) {
         this.node = node;
+        this.runtime = context.runtime();
+        this.tables = context.tables();
+        this.tableOwner = context.tableOwner();
+        this.vectorHelpers = context.vectorHelpers();
         this.profile = profile;
         this.scratchFloats = kernel.scratchFloats(node, profile);
-        this.runtime = runtime;
-        this.tables = tables;
         String[] inNames = kernel.inputNames();
         for (int i = 0; i < node.inputCount(); i++) {
             Value v = node.input(i);
@@ -175,17 +191,33 @@ public final class KernelWriter {
 
     /** A compile-time table the kernel reads, as a static field of the model class; returns the field name. */
     public String intTable(String prefix, int[] values) {
-        return tables.ints(prefix, values);
+        return tableOwner + tables.ints(prefix, values);
     }
 
     /** Like {@link #intTable}, for float values. */
     public String floatTable(String prefix, float[] values) {
-        return tables.floats(prefix, values);
+        return tableOwner + tables.floats(prefix, values);
     }
 
     /** Like {@link #intTable}, for double values. */
     public String doubleTable(String prefix, double[] values) {
-        return tables.doubles(prefix, values);
+        return tableOwner + tables.doubles(prefix, values);
+    }
+
+    /**
+     * How vector kernels spell arithmetic on {@code FloatVector}s of the kernel class's species
+     * {@code S}; the helper functions it calls are defined in that class.
+     */
+    public VectorSpelling vectorSpelling() {
+        if (vectorHelpers == null) {
+            throw new IllegalStateException("only kernels of the vector kernel class spell vectors");
+        }
+        return new VectorSpelling(vectorHelpers);
+    }
+
+    /** The float lanes of one vector, for vector kernels: the CPU profile's. */
+    public int lanes() {
+        return profile.vectorFloats();
     }
 
     /** A fresh local variable name with the given prefix, for nested helpers. */

@@ -1,0 +1,11 @@
+package dev.kiln.codegen.java.vector;
+
+import com.palantir.javapoet.ClassName;
+
+/** The Vector API types vector kernels name. */
+final class Vectors {
+    static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
+
+    private Vectors() {
+    }
+}
