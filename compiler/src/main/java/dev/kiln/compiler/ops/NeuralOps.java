@@ -9,6 +9,7 @@ final class NeuralOps {
         r.add(new Conv());
         r.add(new ConvTranspose());
         r.add(new FusedConv());
+        r.add(new Attention());
         r.add(new MatMul());
         r.add(new Gemm());
         r.add(new Normalization.BatchNormalization());

@@ -35,7 +35,8 @@ public final class PassPipeline {
                 new FuseMatMulAdd(),
                 new FoldBatchNorm(),
                 new FuseConvActivation(),
-                new FuseConvResidual()), registry);
+                new FuseConvResidual(),
+                new FuseAttention()), registry);
     }
 
     /** This pipeline followed by {@code more} (a back end's own passes). */

@@ -15,6 +15,7 @@ import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.ops.Activation;
+import dev.kiln.compiler.ops.Attention;
 import dev.kiln.compiler.ops.FusedConv;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,9 +27,11 @@ import shade.com.google.protobuf.ByteString;
 
 /**
  * Writes a typed IR graph back out as an ONNX model, so that ONNX Runtime can run
- * the graph a pass produced. ONNX nodes are written as they are; Kiln's FusedConv is
- * written as the standard ops its definition names, Conv, then the activation, then
- * Add of the residual. The model imports the newest ai.onnx opset any node uses;
+ * the graph a pass produced. ONNX nodes are written as they are; Kiln's own ops as the
+ * standard ops their definitions name: FusedConv as Conv, then the activation, then
+ * Add of the residual; Attention as the Reshape, Transpose, Slice, MatMul, Mul,
+ * Softmax, MatMul, Transpose, Reshape chain PyTorch exports (between Transposes to
+ * and from channels first when it is channels last). The model imports the newest ai.onnx opset any node uses;
  * Reduce ops' axes attributes become inputs when that opset wants them so, and
  * tests pick models whose other ops mean the same at that opset.
  */
@@ -76,6 +79,9 @@ public final class IrExporter {
             if (n.domain().isEmpty()) {
                 opset = Math.max(opset, n.opset());
             }
+            if (isKiln(n, Attention.OP_TYPE)) {
+                opset = Math.max(opset, 13);
+            }
             Activation act = n.domain().equals(Node.KILN_DOMAIN) ? Activation.read(n) : null;
             if (act != null && act.opType().equals("HardSwish")) {
                 opset = Math.max(opset, 14);
@@ -87,8 +93,12 @@ public final class IrExporter {
     }
 
     private void node(Node n) {
-        if (n.domain().equals(Node.KILN_DOMAIN) && n.opType().equals(FusedConv.OP_TYPE)) {
+        if (isKiln(n, FusedConv.OP_TYPE)) {
             fusedConv(n);
+            return;
+        }
+        if (isKiln(n, Attention.OP_TYPE)) {
+            attention(n);
             return;
         }
         if (!n.domain().isEmpty()) {
@@ -143,6 +153,63 @@ public final class IrExporter {
             out.addNode(NodeProto.newBuilder().setOpType("Add").addInput(activated).addInput(name(n.input(3)))
                     .addOutput(result));
         }
+    }
+
+    /**
+     * Per head, softmax(scale * Q K^T) V on X's channels grouped as [heads, Q|K|V, d], as
+     * PyTorch writes it; channels-last X and Y are transposed to and from channels first.
+     */
+    private void attention(Node n) {
+        Attention.Params p = Attention.params(n);
+        String y = name(n.output());
+        int d = p.headDim();
+        String x = name(n.input(0));
+        if (p.channelsLast()) {
+            x = add("Transpose", y + "_nchw", List.of(x), OnnxModelBuilder.attr("perm", 0L, 3, 1, 2));
+        }
+        long[] swap = {0, 1, 3, 2};
+        String heads = add("Reshape", y + "_heads", List.of(x, longs(y + "_heads_shape",
+                p.batch(), p.heads(), 3L * d, p.tokens())));
+        String tokens = add("Transpose", y + "_tokens", List.of(heads), OnnxModelBuilder.attr("perm", swap));
+        String[] qkv = new String[3];
+        for (int i = 0; i < 3; i++) {
+            String part = y + "_" + "qkv".charAt(i);
+            qkv[i] = add("Slice", part, List.of(tokens, longs(part + "_start", (long) i * d),
+                    longs(part + "_end", (i + 1L) * d), longs(part + "_axis", 3)));
+        }
+        String keysT = add("Transpose", y + "_kt", List.of(qkv[1]), OnnxModelBuilder.attr("perm", swap));
+        String scores = add("MatMul", y + "_scores", List.of(qkv[0], keysT));
+        out.addInitializer(OnnxModelBuilder.floatTensor(y + "_scale", new float[] {p.scale()}));
+        String scaled = add("Mul", y + "_scaled", List.of(scores, y + "_scale"));
+        String weights = add("Softmax", y + "_weights", List.of(scaled), OnnxModelBuilder.attr("axis", -1L));
+        String o = add("MatMul", y + "_o", List.of(weights, qkv[2]));
+        String channels = add("Transpose", y + "_channels", List.of(o), OnnxModelBuilder.attr("perm", swap));
+        long[] image = {p.batch(), p.outChannels(), p.height(), p.width()};
+        String result = p.channelsLast() ? y + "_image" : y;
+        add("Reshape", result, List.of(channels, longs(y + "_image_shape", image)));
+        if (p.channelsLast()) {
+            add("Transpose", y, List.of(result), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
+        }
+    }
+
+    /** Adds a node with one output, {@code output}, and returns that name. */
+    private String add(String opType, String output, List<String> inputs, AttributeProto... attributes) {
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).addAllInput(inputs).addOutput(output);
+        for (AttributeProto a : attributes) {
+            b.addAttribute(a);
+        }
+        out.addNode(b);
+        return output;
+    }
+
+    /** An int64 vector initializer; returns its name. */
+    private String longs(String name, long... values) {
+        out.addInitializer(OnnxModelBuilder.longTensor(name, values, values.length));
+        return name;
+    }
+
+    private static boolean isKiln(Node n, String opType) {
+        return n.domain().equals(Node.KILN_DOMAIN) && n.opType().equals(opType);
     }
 
     private String bound(float value) {
