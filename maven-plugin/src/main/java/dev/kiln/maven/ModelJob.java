@@ -34,7 +34,7 @@ record ModelJob(Path model, GenerateOptions options, Map<String, long[]> shapes,
      */
     static ModelJob of(ModelEntry e, Path baseDir, ModelEntry defaults) throws MojoFailureException {
         if (e.model == null || e.model.isBlank()) {
-            throw new MojoFailureException("a <models> entry has no <model> (the .onnx file)");
+            throw new MojoFailureException("a <models> entry has no <model> (the .onnx or .onnxtxt file)");
         }
         Path model = baseDir.resolve(e.model).normalize();
         if (!Files.isRegularFile(model)) {

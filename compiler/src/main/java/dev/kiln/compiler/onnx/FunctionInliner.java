@@ -1,0 +1,202 @@
+package dev.kiln.compiler.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.CompileException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replaces every call of a model-local function by the function's body, so the rest
+ * of Kiln sees only ops. Inner values get fresh names under the calling node's name
+ * ({@code call/inner}); {@code @attr} references take the caller's attribute or the
+ * function's default. A function may call other functions, not itself.
+ *
+ * <p>Refused, with a message naming the function: a body that imports an opset the
+ * model imports at another version (Kiln gives each domain one version per model),
+ * and a body node with a subgraph (its names would need renaming across scopes).
+ */
+public final class FunctionInliner {
+    private static final int MAX_DEPTH = 50;
+
+    private final Map<String, OnnxFunction> functions = new HashMap<>();
+    private final Set<String> usedNames = new HashSet<>();
+    private int calls;
+
+    private FunctionInliner(List<OnnxFunction> functions) {
+        for (OnnxFunction f : functions) {
+            if (this.functions.put(key(f.domain(), f.name(), f.overload()), f) != null) {
+                throw new CompileException("the model defines function '" + f.qualifiedName() + "' twice");
+            }
+        }
+    }
+
+    /** The model with its functions inlined and removed; a model without functions is returned as it is. */
+    public static ModelProto inline(ModelProto model) {
+        List<OnnxFunction> functions = NewerProtoFields.functions(model);
+        if (functions.isEmpty()) {
+            return model;
+        }
+        FunctionInliner inliner = new FunctionInliner(functions);
+        ModelProto.Builder b = model.toBuilder();
+        b.clearOpsetImport().addAllOpsetImport(mergedOpsets(model.getOpsetImportList(), functions));
+        inliner.collectNames(model.getGraph());
+        b.setGraph(inliner.graph(model.getGraph()));
+        NewerProtoFields.setFunctions(b, List.of());
+        return b.build();
+    }
+
+    /** The model's opset imports plus any domain only a function imports; a version conflict is an error. */
+    private static List<OperatorSetIdProto> mergedOpsets(List<OperatorSetIdProto> model, List<OnnxFunction> functions) {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        model.forEach(o -> versions.put(domain(o.getDomain()), o.getVersion()));
+        for (OnnxFunction f : functions) {
+            for (OperatorSetIdProto o : f.opsetImports()) {
+                String d = domain(o.getDomain());
+                Long v = versions.putIfAbsent(d, o.getVersion());
+                if (v != null && v != o.getVersion()) {
+                    throw new CompileException("function '" + f.qualifiedName() + "' imports "
+                            + (d.isEmpty() ? "ai.onnx" : d) + " opset " + o.getVersion() + " but the model imports opset "
+                            + v + "; Kiln inlines a function only when both import the same version of each domain");
+                }
+            }
+        }
+        List<OperatorSetIdProto> merged = new ArrayList<>();
+        versions.forEach((d, v) -> merged.add(OperatorSetIdProto.newBuilder().setDomain(d).setVersion(v).build()));
+        return merged;
+    }
+
+    private void collectNames(GraphProto g) {
+        g.getInputList().forEach(v -> usedNames.add(v.getName()));
+        g.getInitializerList().forEach(t -> usedNames.add(t.getName()));
+        for (NodeProto n : g.getNodeList()) {
+            usedNames.addAll(n.getOutputList());
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    collectNames(a.getG());
+                }
+                a.getGraphsList().forEach(this::collectNames);
+            }
+        }
+    }
+
+    /** The graph with calls expanded, in subgraphs too. */
+    private GraphProto graph(GraphProto g) {
+        List<NodeProto> nodes = new ArrayList<>();
+        for (NodeProto n : g.getNodeList()) {
+            expand(withSubgraphsExpanded(n), 0, nodes);
+        }
+        return g.toBuilder().clearNode().addAllNode(nodes).build();
+    }
+
+    private NodeProto withSubgraphsExpanded(NodeProto n) {
+        if (n.getAttributeList().stream().noneMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
+            return n;
+        }
+        NodeProto.Builder b = n.toBuilder();
+        for (int i = 0; i < n.getAttributeCount(); i++) {
+            AttributeProto a = n.getAttribute(i);
+            AttributeProto.Builder ab = a.toBuilder();
+            if (a.hasG()) {
+                ab.setG(graph(a.getG()));
+            }
+            ab.clearGraphs();
+            a.getGraphsList().forEach(sub -> ab.addGraphs(graph(sub)));
+            b.setAttribute(i, ab);
+        }
+        return b.build();
+    }
+
+    /** Appends {@code n}, or the expanded body of the function it calls, to {@code out}. */
+    private void expand(NodeProto n, int depth, List<NodeProto> out) {
+        OnnxFunction f = functions.get(key(n.getDomain(), n.getOpType(), NewerProtoFields.overload(n)));
+        if (f == null) {
+            out.add(n);
+            return;
+        }
+        if (depth >= MAX_DEPTH) {
+            throw new CompileException("function '" + f.qualifiedName() + "' is called more than " + MAX_DEPTH
+                    + " levels deep; does it call itself?");
+        }
+        String what = "node " + (n.getName().isEmpty() ? "(unnamed)" : "'" + n.getName() + "'")
+                + " calling function '" + f.qualifiedName() + "'";
+        if (n.getInputCount() > f.inputs().size() || n.getOutputCount() > f.outputs().size()) {
+            throw new CompileException(what + ": it has " + n.getInputCount() + " inputs and " + n.getOutputCount()
+                    + " outputs; the function takes " + f.inputs().size() + " and " + f.outputs().size());
+        }
+        Map<String, AttributeProto> given = new HashMap<>();
+        for (AttributeProto a : n.getAttributeList()) {
+            boolean declared = f.attributes().contains(a.getName())
+                    || f.attributeDefaults().stream().anyMatch(d -> d.getName().equals(a.getName()));
+            if (!declared) {
+                throw new CompileException(what + ": the function has no attribute '" + a.getName() + "'");
+            }
+            given.put(a.getName(), a);
+        }
+        f.attributeDefaults().forEach(d -> given.putIfAbsent(d.getName(), d));
+
+        String prefix = (n.getName().isEmpty() ? f.name() + "_" + calls : n.getName()) + "/";
+        calls++;
+        Map<String, String> names = new HashMap<>();
+        names.put("", "");
+        for (int i = 0; i < f.inputs().size(); i++) {
+            names.put(f.inputs().get(i), i < n.getInputCount() ? n.getInput(i) : "");
+        }
+        for (int i = 0; i < f.outputs().size(); i++) {
+            names.put(f.outputs().get(i), i < n.getOutputCount() ? n.getOutput(i) : fresh(prefix + f.outputs().get(i)));
+        }
+        for (NodeProto body : f.nodes()) {
+            NodeProto.Builder b = body.toBuilder().clearInput().clearOutput().clearAttribute()
+                    .setName(prefix + (body.getName().isEmpty() ? body.getOpType() : body.getName()));
+            for (String in : body.getInputList()) {
+                String actual = names.get(in);
+                if (actual == null) {
+                    throw new CompileException("function '" + f.qualifiedName() + "': node "
+                            + (body.getName().isEmpty() ? body.getOpType() : "'" + body.getName() + "'")
+                            + " reads '" + in + "', which is neither an input of the function nor computed before it");
+                }
+                b.addInput(actual);
+            }
+            for (String o : body.getOutputList()) {
+                b.addOutput(names.computeIfAbsent(o, x -> fresh(prefix + x)));
+            }
+            for (AttributeProto a : body.getAttributeList()) {
+                if (a.hasG() || a.getGraphsCount() > 0) {
+                    throw new CompileException("function '" + f.qualifiedName() + "': node " + body.getOpType()
+                            + " has a subgraph; Kiln does not inline functions whose bodies have subgraphs");
+                }
+                if (a.getRefAttrName().isEmpty()) {
+                    b.addAttribute(a);
+                } else if (given.containsKey(a.getRefAttrName())) {
+                    b.addAttribute(given.get(a.getRefAttrName()).toBuilder().setName(a.getName()));
+                }
+            }
+            expand(b.build(), depth + 1, out);
+        }
+    }
+
+    /** {@code name}, or {@code name_1}, {@code name_2}... if the model already uses it. */
+    private String fresh(String name) {
+        String candidate = name;
+        for (int i = 1; !usedNames.add(candidate); i++) {
+            candidate = name + "_" + i;
+        }
+        return candidate;
+    }
+
+    private static String key(String domain, String name, String overload) {
+        return domain(domain) + "\u0000" + name + "\u0000" + overload;
+    }
+
+    private static String domain(String d) {
+        return d.equals("ai.onnx") ? "" : d;
+    }
+}
