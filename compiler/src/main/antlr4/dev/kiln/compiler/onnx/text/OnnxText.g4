@@ -62,7 +62,11 @@ singleValue
     | '@' quotableId        # referenceValue       // a function's attribute
     ;
 tensorConstant : type quotableId? '='? constantData ;
-constantData   : '{' (literal (',' literal)*)? '}' | pairList ;  // values, or external data
+// Values, or external data. The values are tokens, not literal rules: a tensor may have
+// millions of them, and a rule context for each would double the work.
+constantData   : '{' (values+=(INT | FLOAT | STRING | NEG_SPECIAL | ID)
+                      (',' values+=(INT | FLOAT | STRING | NEG_SPECIAL | ID))*)? '}'
+               | pairList ;
 literal        : INT | FLOAT | STRING | NEG_SPECIAL | ID ;         // ID: nan, inf, infinity
 
 // <domain: "custom", opset_import: [...]> Name <attr, attr_with_default = 1> (in, ...) => (out, ...) <value infos> { ... }

@@ -7,7 +7,6 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.onnx.text.OnnxTextParser.ConstantDataContext;
-import dev.kiln.compiler.onnx.text.OnnxTextParser.LiteralContext;
 import java.math.BigInteger;
 import java.util.List;
 import org.antlr.v4.runtime.ParserRuleContext;
@@ -83,15 +82,15 @@ final class Literals {
             return t.setDataLocation(TensorProto.DataLocation.EXTERNAL)
                     .addAllExternalData(ProtoBuilder.pairs(data.pairList())).build();
         }
-        List<LiteralContext> values = data.literal();
+        List<Token> values = data.values;
         long expected = element == ElementType.COMPLEX64 || element == ElementType.COMPLEX128 ? 2 * count : count;
         if (values.size() != expected) {
             throw at(data, what + " " + element.onnxName() + type.getTensorType().getShape().getDimList().stream()
                     .map(d -> Long.toString(d.getDimValue())).toList() + " has " + values.size() + " values, expected "
                     + expected);
         }
-        for (LiteralContext v : values) {
-            add(t, element, v.getStart(), what);
+        for (Token v : values) {
+            add(t, element, v, what);
         }
         return t.build();
     }
