@@ -29,6 +29,7 @@ public final class FunctionInliner {
 
     private final Map<String, OnnxFunction> functions = new HashMap<>();
     private final Set<String> usedNames = new HashSet<>();
+    private final Set<String> usedNodeNames = new HashSet<>();
     private int calls;
 
     private FunctionInliner(List<OnnxFunction> functions) {
@@ -79,6 +80,7 @@ public final class FunctionInliner {
         g.getInitializerList().forEach(t -> usedNames.add(t.getName()));
         for (NodeProto n : g.getNodeList()) {
             usedNames.addAll(n.getOutputList());
+            usedNodeNames.add(n.getName());
             for (AttributeProto a : n.getAttributeList()) {
                 if (a.hasG()) {
                     collectNames(a.getG());
@@ -151,11 +153,12 @@ public final class FunctionInliner {
             names.put(f.inputs().get(i), i < n.getInputCount() ? n.getInput(i) : "");
         }
         for (int i = 0; i < f.outputs().size(); i++) {
-            names.put(f.outputs().get(i), i < n.getOutputCount() ? n.getOutput(i) : fresh(prefix + f.outputs().get(i)));
+            String formal = f.outputs().get(i);
+            names.put(formal, i < n.getOutputCount() ? n.getOutput(i) : fresh(prefix + formal, usedNames));
         }
         for (NodeProto body : f.nodes()) {
             NodeProto.Builder b = body.toBuilder().clearInput().clearOutput().clearAttribute()
-                    .setName(prefix + (body.getName().isEmpty() ? body.getOpType() : body.getName()));
+                    .setName(fresh(prefix + (body.getName().isEmpty() ? body.getOpType() : body.getName()), usedNodeNames));
             for (String in : body.getInputList()) {
                 String actual = names.get(in);
                 if (actual == null) {
@@ -166,7 +169,7 @@ public final class FunctionInliner {
                 b.addInput(actual);
             }
             for (String o : body.getOutputList()) {
-                b.addOutput(names.computeIfAbsent(o, x -> fresh(prefix + x)));
+                b.addOutput(names.computeIfAbsent(o, x -> fresh(prefix + x, usedNames)));
             }
             for (AttributeProto a : body.getAttributeList()) {
                 if (a.hasG() || a.getGraphsCount() > 0) {
@@ -183,10 +186,10 @@ public final class FunctionInliner {
         }
     }
 
-    /** {@code name}, or {@code name_1}, {@code name_2}... if the model already uses it. */
-    private String fresh(String name) {
+    /** {@code name}, or {@code name_1}, {@code name_2}... if {@code used} already holds it; then it does. */
+    private static String fresh(String name, Set<String> used) {
         String candidate = name;
-        for (int i = 1; !usedNames.add(candidate); i++) {
+        for (int i = 1; !used.add(candidate); i++) {
             candidate = name + "_" + i;
         }
         return candidate;
