@@ -300,7 +300,7 @@ final class ProtoBuilder {
                     throw at(kind, "map takes a key type and a value type, such as map(int64, float)");
                 }
                 yield TypeProto.newBuilder().setMapType(TypeProto.Map.newBuilder()
-                        .setKeyType(elementType(key.ID().getSymbol()).code()).setValueType(type(only(kind, args.subList(1, 2))))).build();
+                        .setKeyType(elementType(key.ID().getSymbol()).code()).setValueType(type(typeOf(args.get(1))))).build();
             }
             case "opaque" -> {
                 if (args.size() > 2) {
@@ -321,10 +321,17 @@ final class ProtoBuilder {
     }
 
     private static TypeContext only(Token kind, List<TypeArgContext> args) {
-        if (args.size() != 1 || args.get(0).type() == null) {
+        if (args.size() != 1) {
             throw at(kind, kind.getText() + " takes one type, such as " + kind.getText() + "(float[N])");
         }
-        return args.get(0).type();
+        return typeOf(args.get(0));
+    }
+
+    private static TypeContext typeOf(TypeArgContext arg) {
+        if (arg.type() == null) {
+            throw at(arg, "expected a type, found '" + arg.getText() + "'");
+        }
+        return arg.type();
     }
 
     private static TensorShapeProto shape(ShapeContext c) {
