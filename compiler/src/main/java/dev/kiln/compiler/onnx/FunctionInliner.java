@@ -26,11 +26,14 @@ import java.util.Set;
  */
 public final class FunctionInliner {
     private static final int MAX_DEPTH = 50;
+    /** Functions that call others several times grow exponentially with depth; a hostile model must not hang Kiln. */
+    private static final int MAX_NODES = 1_000_000;
 
     private final Map<String, OnnxFunction> functions = new HashMap<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Set<String> usedNodeNames = new HashSet<>();
     private int calls;
+    private int nodes;
 
     private FunctionInliner(List<OnnxFunction> functions) {
         for (OnnxFunction f : functions) {
@@ -121,6 +124,9 @@ public final class FunctionInliner {
     private void expand(NodeProto n, int depth, List<NodeProto> out) {
         OnnxFunction f = functions.get(key(n.getDomain(), n.getOpType(), NewerProtoFields.overload(n)));
         if (f == null) {
+            if (++nodes > MAX_NODES) {
+                throw new CompileException("inlining the model's functions makes more than " + MAX_NODES + " nodes");
+            }
             out.add(n);
             return;
         }

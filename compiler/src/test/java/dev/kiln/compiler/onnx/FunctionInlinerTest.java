@@ -73,6 +73,13 @@ class FunctionInlinerTest {
                 error("<domain: \"local\", opset_import: [\"\" : 17]> Branchy (c, a) => (b) "
                         + "{ b = If (c) <then_branch = t () => (o) { o = Relu(a) }, else_branch = e () => (o) { o = Relu(a) }> }",
                         "local.Branchy(x, x)"));
+        StringBuilder doubling = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            doubling.append("<domain: \"local\", opset_import: [\"\" : 17, \"local\" : 1]> F%d (a) => (b) ".formatted(i))
+                    .append(i == 29 ? "{ b = Relu(a) }\n" : "{ c = local.F%d(a) b = local.F%d(c) }\n".formatted(i + 1, i + 1));
+        }
+        assertEquals("inlining the model's functions makes more than 1000000 nodes",
+                error(doubling.toString(), "local.F0(x)"));
         assertEquals("node (unnamed) calling function 'local.Id': the function has no attribute 'alpha'",
                 error("<domain: \"local\", opset_import: [\"\" : 17]> Id (a) => (b) { b = Identity(a) }",
                         "local.Id <alpha = 1.0> (x)"));
