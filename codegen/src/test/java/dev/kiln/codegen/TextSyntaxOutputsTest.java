@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.CompileOptions;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Signature;
 import dev.kiln.compiler.ir.Tensor;
@@ -74,11 +75,12 @@ class TextSyntaxOutputsTest {
                 input.dims().stream().filter(d -> d.symbol() != null).forEach(d -> bindings.dim(d.symbol(), 2));
             }
         }
+        CompileOptions options = KilnOptions.defaults().withBindings(bindings).compileOptions();
         if (NOT_COMPILED.contains(text.getFileName().toString())) {
-            assertThrows(CompileException.class, () -> Compilation.of(text, bindings));
+            assertThrows(CompileException.class, () -> Compilation.of(text, options));
             return;
         }
-        Compilation c = Compilation.of(text, bindings);
+        Compilation c = Compilation.of(text, options);
         List<Tensor> inputs = new ArrayList<>();
         Random random = new Random(7);
         for (Value v : c.model().graph().inputs()) {

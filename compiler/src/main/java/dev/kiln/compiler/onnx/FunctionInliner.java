@@ -9,6 +9,7 @@ import dev.kiln.compiler.CompileException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +27,14 @@ import java.util.Set;
  */
 public final class FunctionInliner {
     private static final int MAX_DEPTH = 50;
-    /** Functions that call others several times grow exponentially with depth; a hostile model must not hang Kiln. */
+    /** Functions that call others several times grow exponentially with depth: a hostile model must not hang Kiln. */
     private static final int MAX_NODES = 1_000_000;
 
     private final Map<String, OnnxFunction> functions = new HashMap<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Set<String> usedNodeNames = new HashSet<>();
     private int calls;
-    private int nodes;
+    private final Map<OnnxFunction, Long> sizes = new IdentityHashMap<>();
 
     private FunctionInliner(List<OnnxFunction> functions) {
         for (OnnxFunction f : functions) {
@@ -52,6 +53,10 @@ public final class FunctionInliner {
         FunctionInliner inliner = new FunctionInliner(functions);
         ModelProto.Builder b = model.toBuilder();
         b.clearOpsetImport().addAllOpsetImport(mergedOpsets(model.getOpsetImportList(), functions));
+        long size = inliner.size(model.getGraph(), 0);
+        if (size > MAX_NODES) {
+            throw new CompileException("inlining the model's functions would make more than " + MAX_NODES + " nodes");
+        }
         inliner.collectNames(model.getGraph());
         b.setGraph(inliner.graph(model.getGraph()));
         NewerProtoFields.setFunctions(b, List.of());
@@ -93,11 +98,45 @@ public final class FunctionInliner {
         }
     }
 
+    /**
+     * How many nodes the graph has once inlined, counted without inlining (each function's
+     * size once), so that a model whose functions double at every level is refused at once.
+     * Saturates just above the limit.
+     */
+    private long size(GraphProto g, int depth) {
+        long n = 0;
+        for (NodeProto node : g.getNodeList()) {
+            OnnxFunction f = functions.get(key(node.getDomain(), node.getOpType(), NewerProtoFields.overload(node)));
+            n += f == null ? 1 : size(f, depth + 1);
+            for (AttributeProto a : node.getAttributeList()) {
+                n += a.hasG() ? size(a.getG(), depth) : 0;
+                for (GraphProto sub : a.getGraphsList()) {
+                    n += size(sub, depth);
+                }
+            }
+            n = Math.min(n, MAX_NODES + 1L);
+        }
+        return n;
+    }
+
+    private long size(OnnxFunction f, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new CompileException("function '" + f.qualifiedName() + "' is called more than " + MAX_DEPTH
+                    + " levels deep; does it call itself?");
+        }
+        Long known = sizes.get(f);
+        if (known == null) {
+            known = size(GraphProto.newBuilder().addAllNode(f.nodes()).build(), depth);
+            sizes.put(f, known);
+        }
+        return known;
+    }
+
     /** The graph with calls expanded, in subgraphs too. */
     private GraphProto graph(GraphProto g) {
         List<NodeProto> nodes = new ArrayList<>();
         for (NodeProto n : g.getNodeList()) {
-            expand(withSubgraphsExpanded(n), 0, nodes);
+            expand(withSubgraphsExpanded(n), nodes);
         }
         return g.toBuilder().clearNode().addAllNode(nodes).build();
     }
@@ -121,18 +160,11 @@ public final class FunctionInliner {
     }
 
     /** Appends {@code n}, or the expanded body of the function it calls, to {@code out}. */
-    private void expand(NodeProto n, int depth, List<NodeProto> out) {
+    private void expand(NodeProto n, List<NodeProto> out) {
         OnnxFunction f = functions.get(key(n.getDomain(), n.getOpType(), NewerProtoFields.overload(n)));
         if (f == null) {
-            if (++nodes > MAX_NODES) {
-                throw new CompileException("inlining the model's functions makes more than " + MAX_NODES + " nodes");
-            }
             out.add(n);
             return;
-        }
-        if (depth >= MAX_DEPTH) {
-            throw new CompileException("function '" + f.qualifiedName() + "' is called more than " + MAX_DEPTH
-                    + " levels deep; does it call itself?");
         }
         String what = "node " + (n.getName().isEmpty() ? "(unnamed)" : "'" + n.getName() + "'")
                 + " calling function '" + f.qualifiedName() + "'";
@@ -188,7 +220,7 @@ public final class FunctionInliner {
                     b.addAttribute(given.get(a.getRefAttrName()).toBuilder().setName(a.getName()));
                 }
             }
-            expand(b.build(), depth + 1, out);
+            expand(b.build(), out);
         }
     }
 

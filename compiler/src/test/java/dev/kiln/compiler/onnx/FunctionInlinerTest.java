@@ -78,7 +78,7 @@ class FunctionInlinerTest {
             doubling.append("<domain: \"local\", opset_import: [\"\" : 17, \"local\" : 1]> F%d (a) => (b) ".formatted(i))
                     .append(i == 29 ? "{ b = Relu(a) }\n" : "{ c = local.F%d(a) b = local.F%d(c) }\n".formatted(i + 1, i + 1));
         }
-        assertEquals("inlining the model's functions makes more than 1000000 nodes",
+        assertEquals("inlining the model's functions would make more than 1000000 nodes",
                 error(doubling.toString(), "local.F0(x)"));
         assertEquals("node (unnamed) calling function 'local.Id': the function has no attribute 'alpha'",
                 error("<domain: \"local\", opset_import: [\"\" : 17]> Id (a) => (b) { b = Identity(a) }",
