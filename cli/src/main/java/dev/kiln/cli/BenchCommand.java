@@ -40,7 +40,8 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "The ONNX model file: .onnx (protobuf) or .onnxtxt (ONNX's text syntax).")
     private Path model;
 
     @Option(names = "--threads", paramLabel = "N[,N...]", split = ",", defaultValue = "1",
@@ -220,7 +221,7 @@ final class BenchCommand implements Callable<Integer> {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
-            session = env.createSession(model.toString(), options);
+            session = OrtSessions.open(env, model, options);
             for (int i = 0; i < inputs.size(); i++) {
                 feed.put(inputs.get(i).name(),
                         OnnxTensor.createTensor(env, FloatBuffer.wrap(data[i]), inputs.get(i).type().dims()));

@@ -30,7 +30,7 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public class GenerateMojo extends AbstractMojo {
-    /** The .onnx file of a single model, relative to the project directory. */
+    /** The model file of a single model (.onnx, or .onnxtxt in ONNX's text syntax), relative to the project directory. */
     @Parameter
     private String model;
 

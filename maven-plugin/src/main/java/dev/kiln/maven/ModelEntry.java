@@ -8,7 +8,7 @@ import java.util.List;
  * fields take the goal's top-level value (package, target, cpu, standalone, scalarFallback) or the default.
  */
 public class ModelEntry {
-    /** The .onnx file, relative to the project's base directory. */
+    /** The model file (.onnx, or .onnxtxt in ONNX's text syntax), relative to the project's base directory. */
     String model;
     String packageName;
     String className;

@@ -39,7 +39,7 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
      */
     static ModelJob of(ModelEntry e, Path baseDir, ModelEntry defaults) throws MojoFailureException {
         if (e.model == null || e.model.isBlank()) {
-            throw new MojoFailureException("a <models> entry has no <model> (the .onnx file)");
+            throw new MojoFailureException("a <models> entry has no <model> (the .onnx or .onnxtxt file)");
         }
         Path model = baseDir.resolve(e.model).normalize();
         if (!Files.isRegularFile(model)) {

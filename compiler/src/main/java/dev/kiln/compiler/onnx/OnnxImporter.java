@@ -18,60 +18,32 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Signature;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.Value;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import shade.com.google.protobuf.CodedInputStream;
-import shade.com.google.protobuf.InvalidProtocolBufferException;
 
 /**
- * Reads an ONNX model file (protobuf) into Kiln's IR. Graph inputs keep their
+ * Reads an ONNX model (protobuf or text syntax, see {@link ModelFile}) into Kiln's IR;
+ * model-local functions are inlined first ({@link FunctionInliner}). Graph inputs keep their
  * declared signature; their types are set later, when shapes are bound.
  */
 public final class OnnxImporter {
-    /** Protobuf's hard limit on one message: 2 GB (its default, 64 MB, is too small for B1 and up). */
-    private static final int MAX_MODEL_BYTES = Integer.MAX_VALUE;
-
     private OnnxImporter() {
     }
 
-    /** Reads and checks a model file; every problem is a {@link CompileException} naming the file. */
+    /**
+     * Reads and checks a model file, protobuf ({@code .onnx}) or ONNX's text syntax
+     * ({@code .onnxtxt}); every problem is a {@link CompileException} naming the file.
+     */
     public static Model read(Path file) {
-        String name = file.getFileName().toString();
+        ModelFile f = ModelFile.read(file);
         try {
-            ModelProto proto;
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
-                CodedInputStream coded = CodedInputStream.newInstance(in);
-                coded.setSizeLimit(MAX_MODEL_BYTES);
-                coded.setRecursionLimit(200);
-                proto = ModelProto.parseFrom(coded);
-                in.transferTo(java.io.OutputStream.nullOutputStream()); // hash any trailing bytes too
-            }
-            return convert(proto, name, HexFormat.of().formatHex(sha.digest()), file.toAbsolutePath().getParent());
-        } catch (NoSuchFileException e) {
-            throw new CompileException(file + ": no such file");
-        } catch (InvalidProtocolBufferException e) {
-            throw new CompileException(file + ": not an ONNX model (the protobuf data is truncated or malformed: "
-                    + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new CompileException(file + ": cannot read: " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return convert(f.proto(), file.getFileName().toString(), f.sha256(), file.toAbsolutePath().getParent());
         } catch (CompileException e) {
-            throw e.inFile(name);
+            throw e.inFile(file.getFileName().toString());
         }
     }
 
@@ -83,6 +55,7 @@ public final class OnnxImporter {
         if (proto.getIrVersion() < 3) {
             throw new CompileException("IR version " + proto.getIrVersion() + " is too old; Kiln reads IR version 3 and newer");
         }
+        proto = FunctionInliner.inline(proto);
         Map<String, Integer> opsets = new HashMap<>();
         for (OperatorSetIdProto o : proto.getOpsetImportList()) {
             String domain = o.getDomain().equals("ai.onnx") ? "" : o.getDomain();

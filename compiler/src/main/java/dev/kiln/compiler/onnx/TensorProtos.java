@@ -7,6 +7,7 @@ import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Storage;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.onnx.text.OnnxTextPrinter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -124,6 +125,10 @@ public final class TensorProtos {
 
     /** Reads external data; the location must stay inside the model's directory (a model is untrusted input). */
     private static ByteBuffer readExternal(TensorProto t, Path baseDir, int n, String what) {
+        if (t.getExternalDataList().stream().anyMatch(e -> e.getKey().equals(OnnxTextPrinter.ELIDED_KEY))) {
+            throw new CompileException(what + ": its values were left out when the model was printed "
+                    + "(kiln print writes them with --weights)");
+        }
         if (baseDir == null) {
             throw new CompileException(what + " uses external data, which is not allowed here");
         }

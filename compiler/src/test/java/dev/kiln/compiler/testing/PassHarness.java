@@ -11,6 +11,7 @@ import dev.kiln.compiler.ir.IrPrinter;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.onnx.text.OnnxTextReader;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.BindInputs;
 import dev.kiln.compiler.passes.CheckSupport;
@@ -38,7 +39,19 @@ public final class PassHarness {
 
     /** Imports, checks and binds {@code model}, then runs fold-constants and the passes named, in pipeline order. */
     public static Rewritten run(OnnxModelBuilder model, InputBindings bindings, String... passes) {
-        ModelProto proto = model.build();
+        return run(model.build(), bindings, passes);
+    }
+
+    public static Rewritten run(OnnxModelBuilder model, String... passes) {
+        return run(model, new InputBindings(), passes);
+    }
+
+    /** The same for a model written in ONNX's text syntax. */
+    public static Rewritten run(String onnxText, String... passes) {
+        return run(OnnxTextReader.parse(onnxText), new InputBindings(), passes);
+    }
+
+    public static Rewritten run(ModelProto proto, InputBindings bindings, String... passes) {
         Model m = importModel(proto);
         OpRegistry registry = OpRegistry.standard();
         CheckSupport.check(m.graph(), registry);
@@ -49,10 +62,6 @@ public final class PassHarness {
         disabled.removeAll(List.of(passes));
         List<PassPipeline.Step> steps = standard.without(disabled, registry).run(m.graph(), (p, g) -> { });
         return new Rewritten(proto, m, steps);
-    }
-
-    public static Rewritten run(OnnxModelBuilder model, String... passes) {
-        return run(model, new InputBindings(), passes);
     }
 
     /** A model after some passes. */

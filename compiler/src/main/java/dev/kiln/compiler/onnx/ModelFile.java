@@ -1,0 +1,98 @@
+package dev.kiln.compiler.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.onnx.text.OnnxTextReader;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import shade.com.google.protobuf.CodedInputStream;
+import shade.com.google.protobuf.InvalidProtocolBufferException;
+
+/**
+ * A model file read into a ModelProto, from either of ONNX's two forms: protobuf
+ * ({@code .onnx}) or the text syntax ({@code .onnxtxt}, UTF-8). Both go on through the
+ * same importer, with the same checks.
+ *
+ * @param proto the model as protobuf
+ * @param sha256 the SHA-256 of the file's bytes, hex
+ */
+public record ModelFile(Path path, ModelProto proto, String sha256) {
+    /** The file name ending of ONNX's text syntax. */
+    public static final String TEXT_EXTENSION = ".onnxtxt";
+
+    /** Protobuf's hard limit on one message: 2 GB (its default, 64 MB, is too small for large models). */
+    private static final int MAX_MODEL_BYTES = Integer.MAX_VALUE;
+
+    /** Whether the file is in the text syntax, by its name. */
+    public static boolean isText(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(TEXT_EXTENSION);
+    }
+
+    /** Reads a model file; every problem is a {@link CompileException} that starts with the file's path. */
+    public static ModelFile read(Path file) {
+        try {
+            return isText(file) ? readText(file) : readProtobuf(file);
+        } catch (NoSuchFileException e) {
+            throw new CompileException(file + ": no such file");
+        } catch (IOException e) {
+            throw new CompileException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static ModelFile readProtobuf(Path file) throws IOException {
+        MessageDigest sha = newSha256();
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit(MAX_MODEL_BYTES);
+            coded.setRecursionLimit(200);
+            ModelProto proto = ModelProto.parseFrom(coded);
+            in.transferTo(OutputStream.nullOutputStream()); // hash any trailing bytes too
+            return new ModelFile(file, proto, HexFormat.of().formatHex(sha.digest()));
+        } catch (InvalidProtocolBufferException e) {
+            throw new CompileException(file + ": not an ONNX model (the protobuf data is truncated or malformed: "
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static ModelFile readText(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CompileException(file + ": not UTF-8 text (" + e.getMessage() + "); ONNX text models are UTF-8");
+        }
+        ModelProto proto;
+        try {
+            proto = OnnxTextReader.parse(text);
+        } catch (CompileException e) {
+            throw e.inFile(file.toString());
+        }
+        if (!proto.hasIrVersion()) {
+            throw new CompileException(file + ": the model states no IR version: begin it with a header such as "
+                    + "<ir_version: 8, opset_import: [\"\" : 17]>");
+        }
+        return new ModelFile(file, proto, HexFormat.of().formatHex(newSha256().digest(bytes)));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
