@@ -67,7 +67,7 @@ public record Layer(int index, String op, String name, List<Origin> fused, List<
             String kernel = step == null ? "view: runs nothing" : targets.kernel(n);
             layers.add(new Layer(layers.size(), qualifiedOp(n), n.name(), fused, inputs, outputs, Macs.of(n),
                     weightBytes, activationBytes, targets.layout(n), targets.profile(n), kernel, step,
-                    timings.millis(n)));
+                    step == null ? null : timings.millis(step)));
         }
         return layers;
     }

@@ -1,35 +1,35 @@
 package dev.kiln.report;
 
-import dev.kiln.compiler.ir.Node;
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * Measured time per layer, from an instrumented run of the generated code. Kiln
- * has no such run yet: until it does, reports are built with {@link #NONE} and the
- * time column says "not profiled". Times are only ever measured, never estimated.
+ * Measured time per kernel step (the order of the memory plan's kernels, which is
+ * the generated class's step order), from an instrumented run of the generated
+ * code. Kiln has no such run yet: until it does, reports are built with
+ * {@link #NONE} and the time column says "not profiled". Times are only ever
+ * measured, never estimated.
  */
 public final class LayerTimings {
     /** No measurements. */
-    public static final LayerTimings NONE = new LayerTimings(new IdentityHashMap<>());
+    public static final LayerTimings NONE = new LayerTimings(new double[0]);
 
-    private final Map<Node, Double> millis;
+    private final double[] millisPerStep;
 
-    private LayerTimings(Map<Node, Double> millis) {
-        this.millis = millis;
+    private LayerTimings(double[] millisPerStep) {
+        this.millisPerStep = millisPerStep;
     }
 
-    /** Mean milliseconds per run of each kernel node measured. */
-    public static LayerTimings of(Map<Node, Double> millisPerNode) {
-        return new LayerTimings(new IdentityHashMap<>(millisPerNode));
+    /** Mean milliseconds per inference of each kernel step, by step; NaN for a step not measured. */
+    public static LayerTimings ofSteps(double... millisPerStep) {
+        return new LayerTimings(Arrays.copyOf(millisPerStep, millisPerStep.length));
     }
 
     public boolean isEmpty() {
-        return millis.isEmpty();
+        return Arrays.stream(millisPerStep).allMatch(Double::isNaN);
     }
 
-    /** The measured mean milliseconds of {@code node}, or null if it was not measured. */
-    public Double millis(Node node) {
-        return millis.get(node);
+    /** The measured mean milliseconds of kernel step {@code step}, or null if it was not measured. */
+    public Double millis(int step) {
+        return step < millisPerStep.length && !Double.isNaN(millisPerStep[step]) ? millisPerStep[step] : null;
     }
 }

@@ -7,7 +7,6 @@ import dev.kiln.report.GraphDrawing.Stub;
 import dev.kiln.report.GraphDrawing.VertexView;
 import dev.kiln.report.GraphSnapshot.Edge;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +15,9 @@ import java.util.function.IntFunction;
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
 import org.eclipse.elk.core.RecursiveGraphLayoutEngine;
 import org.eclipse.elk.core.math.ElkPadding;
-import org.eclipse.elk.core.math.KVector;
 import org.eclipse.elk.core.options.CoreOptions;
 import org.eclipse.elk.core.options.Direction;
 import org.eclipse.elk.core.options.HierarchyHandling;
-import org.eclipse.elk.core.options.SizeConstraint;
 import org.eclipse.elk.core.util.BasicProgressMonitor;
 import org.eclipse.elk.graph.ElkBendPoint;
 import org.eclipse.elk.graph.ElkEdge;
@@ -73,14 +70,14 @@ final class StageLayout {
         }
         groups.values().removeIf(g -> g.size() < 2);
         Map<Integer, ElkNode> frames = new LinkedHashMap<>();
-        for (Integer g : groups.keySet()) {
+        for (Map.Entry<Integer, List<Integer>> g : groups.entrySet()) {
             ElkNode frame = ElkGraphUtil.createNode(root);
             configure(frame);
-            frame.setProperty(CoreOptions.PADDING, new ElkPadding(GROUP_LABEL_HEIGHT + 4, 6, 6, 6));
-            // Wide enough for its label.
-            frame.setProperty(CoreOptions.NODE_SIZE_CONSTRAINTS, EnumSet.of(SizeConstraint.MINIMUM_SIZE));
-            frame.setProperty(CoreOptions.NODE_SIZE_MINIMUM, new KVector(width(List.of(groupLabel.apply(g))), 0));
-            frames.put(g, frame);
+            // Side padding that makes the frame at least as wide as its label (drawn by the page).
+            int widest = g.getValue().stream().mapToInt(v -> width(views.get(v).lines())).max().orElse(0);
+            int side = Math.max(6, (width(List.of(groupLabel.apply(g.getKey()))) - widest + 1) / 2);
+            frame.setProperty(CoreOptions.PADDING, new ElkPadding(GROUP_LABEL_HEIGHT + 4, side, 6, side));
+            frames.put(g.getKey(), frame);
         }
         Map<Integer, ElkNode> boxes = new LinkedHashMap<>();
         for (int v : members) {

@@ -217,6 +217,10 @@
       for (var i = 2; i < p.length; i += 2) { d += ' L' + p[i] + ',' + p[i + 1]; }
       svg.appendChild(svgEl('path', { 'class': 'e', d: d }));
     });
+    // Frame labels over the edges that cross them.
+    stage.groups.forEach(function (gr) {
+      svg.appendChild(svgEl('text', { 'class': 'group-label', x: gr.x + 7, y: gr.y + 13 }, gr.label));
+    });
     stage.boxes.forEach(function (b) {
       var node = vertexBox(key, b, g.vertices[b.v]);
       view.boxes[b.v] = b;
@@ -313,7 +317,6 @@
   function groupFrame(gr) {
     var g = svgEl('g', { 'class': 'group', transform: 'translate(' + gr.x + ',' + gr.y + ')' });
     g.appendChild(svgEl('rect', { width: gr.w, height: gr.h, rx: 6 }));
-    g.appendChild(svgEl('text', { x: 7, y: 13 }, gr.label));
     g.appendChild(svgEl('title', {}, 'these imported nodes became layer ' + gr.layer + '; click for its row'));
     g.addEventListener('click', function () { showLayer(gr.layer); });
     return g;
