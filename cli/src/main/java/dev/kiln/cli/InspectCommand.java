@@ -54,15 +54,19 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (afterPass != null) {
-            printAfter(out);
-            return 0;
-        }
         if (report != null) {
+            if (afterPass != null || json) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--report writes a page: give it without --after and --json");
+            }
             HtmlReport.write(CompileReport.build(model, binding.toBindings(), LayerTargets.JAVA_TODAY, LayerTimings.NONE),
                     report);
             out.println("wrote " + report);
             out.flush();
+            return 0;
+        }
+        if (afterPass != null) {
+            printAfter(out);
             return 0;
         }
         Model m = OnnxImporter.read(model);

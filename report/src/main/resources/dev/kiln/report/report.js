@@ -185,15 +185,22 @@
       var summary = el('summary', {}, stage.title);
       summary.appendChild(el('span', { 'class': 'count' }, stage.nodes + ' nodes'));
       details.appendChild(summary);
-      details.addEventListener('toggle', function () { if (details.open) { renderStage(key, s); } });
+      details.addEventListener('toggle', function () {
+        if (details.open && !rendered[key][s]) {
+          renderStage(key, s);
+          scrollToStart(rendered[key][s]);
+        }
+      });
       box.appendChild(details);
     });
   }
 
   function openStage(key, s) {
     var details = document.getElementById(key + '-stage-' + s);
+    var fresh = !rendered[key][s];
     renderStage(key, s);
     details.open = true;
+    if (fresh) { scrollToStart(rendered[key][s]); }
     return rendered[key][s];
   }
 
@@ -240,9 +247,13 @@
     dragToScroll(viewport);
     details.appendChild(buttons);
     details.appendChild(viewport);
-    // Start where the stage starts: its topmost box in the middle.
-    var top = stage.boxes.reduce(function (a, b) { return b.y < a.y ? b : a; }, stage.boxes[0]);
-    if (top) { viewport.scrollLeft = top.x + top.w / 2 - viewport.clientWidth / 2; }
+  }
+
+  // Scrolls a stage to where it starts: its topmost box in the middle. (Not done while
+  // drawing, since reading the viewport's width makes the browser lay out the page.)
+  function scrollToStart(view) {
+    var top = view.stage.boxes.reduce(function (a, b) { return b.y < a.y ? b : a; }, view.stage.boxes[0]);
+    if (top) { view.viewport.scrollLeft = top.x + top.w / 2 - view.viewport.clientWidth / 2; }
   }
 
   function zoom(view, factor) {
@@ -375,7 +386,10 @@
 
   function openAll() {
     ['after', 'before'].forEach(function (key) {
-      graphs[key].stages.forEach(function (st, s) { openStage(key, s); });
+      graphs[key].stages.forEach(function (st, s) {
+        renderStage(key, s);
+        document.getElementById(key + '-stage-' + s).open = true;
+      });
     });
   }
 
