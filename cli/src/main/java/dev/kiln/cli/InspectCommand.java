@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.ir.IrPrinter;
 import dev.kiln.compiler.ir.Model;
@@ -10,14 +11,13 @@ import dev.kiln.compiler.passes.CheckSupport;
 import dev.kiln.compiler.passes.PassPipeline;
 import dev.kiln.report.CompileReport;
 import dev.kiln.report.HtmlReport;
-import dev.kiln.report.LayerTargets;
 import dev.kiln.report.LayerTimings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
         description = {"Show a model's inputs, outputs, opset imports, IR version, producer, op histogram and "
                 + "every unsupported op at once.",
             "With --after PASS: compile (with the binding options) and print the IR after that pass.",
-            "With --report FILE.html: compile (with the binding options) and write the compile report."})
+            "With --report FILE.html: compile (with the binding, target and cpu options) and write the compile report."})
 final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -51,6 +51,9 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private BindingOptions binding;
 
+    @CommandLine.Mixin
+    private TargetOption target;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -59,8 +62,8 @@ final class InspectCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--report writes a page: give it without --after and --json");
             }
-            HtmlReport.write(CompileReport.build(model, binding.toBindings(), LayerTargets.JAVA_TODAY, LayerTimings.NONE),
-                    report);
+            HtmlReport.write(CompileReport.build(model, target.options().withBindings(binding.toBindings()),
+                    LayerTimings.NONE), report);
             out.println("wrote " + report);
             out.flush();
             return 0;
@@ -81,17 +84,20 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printAfter(PrintWriter out) {
-        List<String> passes = PassPipeline.standard(OpRegistry.standard()).names();
+        KilnOptions options = target.options();
+        List<String> passes = new ArrayList<>(PassPipeline.standard(OpRegistry.standard()).names());
+        options.backend().passes(options.cpu()).forEach(p -> passes.add(p.name()));
         if (!passes.contains(afterPass)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--after: no pass named '" + afterPass + "' (passes: " + String.join(", ", passes) + ")");
         }
-        Compilation.of(model, binding.toBindings(), Set.of(), (pass, graph) -> {
+        Compilation.of(model, options.withBindings(binding.toBindings()).withAfterEachPass((pass, graph) -> {
             if (pass.name().equals(afterPass)) {
-                out.println("# " + model + " after " + afterPass);
+                out.println("# " + model + " after " + afterPass + " (target " + target.target() + ", cpu "
+                        + options.cpu().name() + ")");
                 out.print(IrPrinter.print(graph));
             }
-        });
+        }).compileOptions());
         out.flush();
     }
 

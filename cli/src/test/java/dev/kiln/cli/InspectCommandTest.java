@@ -71,7 +71,7 @@ class InspectCommandTest {
     void writesTheCompileReport() throws Exception {
         Path page = tmp.resolve("reports/tiny.html");
         Cli.Result r = Cli.run("inspect", Cli.fixture("lowformer_tiny_op13_dynbatch.onnx").toString(), "--dim", "batch=2",
-                "--report", page.toString());
+                "--cpu", "generic", "--report", page.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("wrote " + page + "\n", r.out());
         String html = Files.readString(page);
@@ -80,7 +80,9 @@ class InspectCommandTest {
         String data = html.substring(html.indexOf(start) + start.length(), html.indexOf("</script>", html.indexOf(start)));
         Map<?, ?> summary = (Map<?, ?>) MiniJson.object(data).get("summary");
         assertEquals("lowformer_tiny_op13_dynbatch.onnx", summary.get("model"));
-        assertEquals("--dim batch=2", summary.get("bindings"), "made with the binding options");
+        assertEquals("--dim batch=2", summary.get("options"), "made with the binding options");
+        assertEquals("java", summary.get("target"));
+        assertEquals("generic", summary.get("cpu"));
     }
 
     @Test

@@ -63,7 +63,8 @@
     document.getElementById('model-name').textContent = s.model;
     document.getElementById('model-meta').textContent = 'opset ' + s.opset
       + (s.producer ? ' \u00b7 made by ' + s.producer : '')
-      + (s.bindings ? ' \u00b7 ' + s.bindings : '')
+      + ' \u00b7 target ' + s.target + ', cpu ' + s.cpu
+      + (s.options ? ' \u00b7 ' + s.options : '')
       + ' \u00b7 Kiln ' + s.kilnVersion + ' \u00b7 SHA-256 ' + s.sha256.substring(0, 16) + '\u2026';
   }
 
@@ -75,7 +76,8 @@
       ['multiply-accumulates', si(s.macs) + 'MAC', thousands(s.macs) + ' per inference (convolutions and matrix products)'],
       ['weight file', bytes(s.weightFileBytes), thousands(s.weightFileBytes) + ' bytes, header included'],
       ['activation arena', bytes(s.arenaBytes), 'per calling thread; all intermediates take '
-        + bytes(s.intermediateBytes) + ' (' + saved + '% saved by reuse)'],
+        + bytes(s.intermediateBytes) + ' (' + saved + '% saved by reuse)'
+        + (s.scratchFloatsPerPart ? '; kernel scratch ' + bytes(4 * s.scratchFloatsPerPart) + ' per thread' : '')],
       ['nodes', s.importedNodes + ' \u2192 ' + s.nodes, 'imported \u2192 after the passes; ' + s.kernels
         + ' run a kernel, the rest are views'],
       ['timings', s.profiled ? 'measured' : 'not profiled', s.profiled ? 'the layer table shows measured times'

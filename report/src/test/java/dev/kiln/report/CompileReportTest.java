@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
-import dev.kiln.codegen.GenerateOptions;
-import dev.kiln.codegen.Generator;
+import dev.kiln.codegen.Kiln;
 import dev.kiln.compiler.Compilation;
-import dev.kiln.compiler.InputBindings;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.report.GraphDrawing.Box;
 import dev.kiln.report.GraphDrawing.Group;
 import dev.kiln.report.GraphDrawing.StageDrawing;
@@ -37,8 +36,8 @@ class CompileReportTest {
 
     /** The report of a fixture, made once for all tests (ELK takes a while). */
     static CompileReport report(String stem) {
-        return REPORTS.computeIfAbsent(stem, s -> CompileReport.build(FIXTURES.resolve(s + ".onnx"), new InputBindings(),
-                LayerTargets.JAVA_TODAY, LayerTimings.NONE));
+        return REPORTS.computeIfAbsent(stem, s -> CompileReport.build(FIXTURES.resolve(s + ".onnx"),
+                KilnOptions.defaults(), LayerTimings.NONE));
     }
 
     @ParameterizedTest
@@ -54,10 +53,8 @@ class CompileReportTest {
     @ParameterizedTest
     @ValueSource(strings = {"lowformer_tiny_op13", "lowformer_tiny_op17_176"})
     void weightFileSizeIsWhatTheWriterWrites(String stem) throws IOException {
-        Path model = FIXTURES.resolve(stem + ".onnx");
-        Compilation c = Compilation.of(model, new InputBindings());
         ByteArrayOutputStream written = new ByteArrayOutputStream();
-        Generator.generate(c, GenerateOptions.defaults(model.getFileName().toString())).writeWeights(written);
+        Kiln.compile(FIXTURES.resolve(stem + ".onnx"), KilnOptions.defaults()).writeWeights(written);
         assertEquals(written.size(), report(stem).summary().weightFileBytes());
     }
 
@@ -65,7 +62,7 @@ class CompileReportTest {
     @ValueSource(strings = {"lowformer_tiny_op13", "lowformer_tiny_op17_176"})
     void arenaTimelineMatchesThePlan(String stem) {
         Path model = FIXTURES.resolve(stem + ".onnx");
-        Compilation c = Compilation.of(model, new InputBindings());
+        Compilation c = Compilation.of(model, KilnOptions.defaults().compileOptions());
         CompileReport r = report(stem);
         assertEquals(c.plan().arenaBytes(), r.summary().arenaBytes());
         assertTrue(r.summary().intermediateBytes() > r.summary().arenaBytes(), "reuse saves memory on a real network");

@@ -3,7 +3,7 @@ package dev.kiln.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonParser;
-import dev.kiln.compiler.InputBindings;
+import dev.kiln.codegen.KilnOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -51,8 +51,7 @@ class FullSizeReportTest {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu = os.getProcessCpuTime();
         long start = System.nanoTime();
-        CompileReport report = CompileReport.build(model, new InputBindings(), LayerTargets.JAVA_TODAY,
-                LayerTimings.NONE);
+        CompileReport report = CompileReport.build(model, KilnOptions.defaults(), LayerTimings.NONE);
         HtmlReport.write(report, BrowserTest.OUT.resolve(model.getFileName().toString().replace(".onnx", ".html")));
         record(model.getFileName() + ": " + report.summary().importedNodes() + " imported nodes, "
                 + report.summary().nodes() + " after the passes; report built and written in "

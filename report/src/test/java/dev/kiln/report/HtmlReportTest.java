@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.kiln.compiler.InputBindings;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,8 +45,7 @@ class HtmlReportTest {
 
     @Test
     void modelNamesStayInsideTheDataAsEscapedText() throws IOException {
-        String page = HtmlReport.render(CompileReport.build(hostileModel(), new InputBindings(), LayerTargets.JAVA_TODAY,
-                LayerTimings.NONE));
+        String page = HtmlReport.render(CompileReport.build(hostileModel(), KilnOptions.defaults(), LayerTimings.NONE));
         assertFalse(page.contains(HOSTILE), "a raw name would end the script and inject markup");
         assertFalse(page.contains("<img"));
         JsonObject layer0 = data(page).getAsJsonArray("layers").get(0).getAsJsonObject();
@@ -66,10 +65,8 @@ class HtmlReportTest {
     @Test
     void theSameModelGivesTheSamePage() throws IOException {
         Path model = CompileReportTest.FIXTURES.resolve("lowformer_tiny_op17_176.onnx");
-        String first = HtmlReport.render(CompileReport.build(model, new InputBindings(), LayerTargets.JAVA_TODAY,
-                LayerTimings.NONE));
-        String second = HtmlReport.render(CompileReport.build(model, new InputBindings(), LayerTargets.JAVA_TODAY,
-                LayerTimings.NONE));
+        String first = HtmlReport.render(CompileReport.build(model, KilnOptions.defaults(), LayerTimings.NONE));
+        String second = HtmlReport.render(CompileReport.build(model, KilnOptions.defaults(), LayerTimings.NONE));
         assertEquals(first, second);
         Path file = dir.resolve("sub/report.html");
         HtmlReport.write(CompileReportTest.report("lowformer_tiny_op17_176"), file);
@@ -80,14 +77,12 @@ class HtmlReportTest {
     @Test
     void measuredTimesReachTheirLayersByKernelStep() throws IOException {
         Path model = hostileModel();
-        CompileReport r = CompileReport.build(model, new InputBindings(), LayerTargets.JAVA_TODAY,
-                LayerTimings.ofSteps(0.25, Double.NaN));
+        CompileReport r = CompileReport.build(model, KilnOptions.defaults(), LayerTimings.ofSteps(0.25, Double.NaN));
         assertTrue(r.summary().profiled());
         assertEquals(0, r.layers().get(0).step());
         assertEquals(0.25, r.layers().get(0).millis());
         assertNull(r.layers().get(1).millis(), "step 1 was not measured");
-        CompileReport unprofiled = CompileReport.build(model, new InputBindings(), LayerTargets.JAVA_TODAY,
-                LayerTimings.NONE);
+        CompileReport unprofiled = CompileReport.build(model, KilnOptions.defaults(), LayerTimings.NONE);
         assertFalse(unprofiled.summary().profiled());
         assertNull(unprofiled.layers().get(0).millis());
     }
