@@ -61,6 +61,29 @@ final class StageLayout {
     StageDrawing draw(int stage, String title, List<Integer> members, List<Edge> edges) {
         ElkNode root = ElkGraphUtil.createGraph();
         configure(root);
+        Map<Integer, ElkNode> frames = frames(root, members);
+        Map<Integer, ElkNode> boxes = new LinkedHashMap<>();
+        for (int v : members) {
+            Integer g = groupOf.get(v);
+            ElkNode box = ElkGraphUtil.createNode(g != null && frames.containsKey(g) ? frames.get(g) : root);
+            List<String> lines = views.get(v).lines();
+            box.setDimensions(width(lines), lines.size() * LINE_HEIGHT + 2 * PADDING - 4);
+            boxes.put(v, box);
+        }
+        Map<ElkNode, StubEnd> stubs = connect(root, stage, edges, boxes);
+        if (!frames.isEmpty()) {
+            root.setProperty(CoreOptions.HIERARCHY_HANDLING, HierarchyHandling.INCLUDE_CHILDREN);
+        }
+        new RecursiveGraphLayoutEngine().layout(root, new BasicProgressMonitor());
+        return result(title, members, root, boxes, frames, stubs);
+    }
+
+    /** What a stub stands for: the vertex at the value's other end, in another stage. */
+    private record StubEnd(int v, String label, boolean incoming) {
+    }
+
+    /** A frame (an ELK node holding its members) for each group of two or more members. */
+    private Map<Integer, ElkNode> frames(ElkNode root, List<Integer> members) {
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
         for (int v : members) {
             Integer g = groupOf.get(v);
@@ -68,9 +91,11 @@ final class StageLayout {
                 groups.computeIfAbsent(g, k -> new ArrayList<>()).add(v);
             }
         }
-        groups.values().removeIf(g -> g.size() < 2);
         Map<Integer, ElkNode> frames = new LinkedHashMap<>();
         for (Map.Entry<Integer, List<Integer>> g : groups.entrySet()) {
+            if (g.getValue().size() < 2) {
+                continue;
+            }
             ElkNode frame = ElkGraphUtil.createNode(root);
             configure(frame);
             // Side padding that makes the frame at least as wide as its label (drawn by the page).
@@ -79,46 +104,34 @@ final class StageLayout {
             frame.setProperty(CoreOptions.PADDING, new ElkPadding(GROUP_LABEL_HEIGHT + 4, side, 6, side));
             frames.put(g.getKey(), frame);
         }
-        Map<Integer, ElkNode> boxes = new LinkedHashMap<>();
-        for (int v : members) {
-            Integer g = groupOf.get(v);
-            ElkNode parent = g != null && frames.containsKey(g) ? frames.get(g) : root;
-            ElkNode box = ElkGraphUtil.createNode(parent);
-            List<String> lines = views.get(v).lines();
-            box.setDimensions(width(lines), lines.size() * LINE_HEIGHT + 2 * PADDING - 4);
-            boxes.put(v, box);
-        }
-        Map<String, ElkNode> stubBoxes = new LinkedHashMap<>();
-        Map<ElkNode, Stub> stubs = new HashMap<>();
+        return frames;
+    }
+
+    /** ELK edges for the stage's edges; a value from or to another stage gets a stub box, one per value. */
+    private Map<ElkNode, StubEnd> connect(ElkNode root, int stage, List<Edge> edges, Map<Integer, ElkNode> boxes) {
+        Map<String, ElkNode> stubByValue = new LinkedHashMap<>();
+        Map<ElkNode, StubEnd> stubs = new HashMap<>();
         for (Edge e : edges) {
             boolean fromHere = stageOf[e.from()] == stage;
             boolean toHere = stageOf[e.to()] == stage;
-            ElkNode from;
-            ElkNode to;
-            if (fromHere && toHere) {
-                from = boxes.get(e.from());
-                to = boxes.get(e.to());
-            } else {
+            ElkNode from = boxes.get(e.from());
+            ElkNode to = boxes.get(e.to());
+            if (!fromHere || !toHere) {
                 String label = (toHere ? "\u2190 " : "\u2192 ") + e.value().name();
                 String key = (toHere ? "in:" + e.from() : "out:") + ":" + e.value().name();
-                ElkNode stub = stubBoxes.get(key);
+                ElkNode stub = stubByValue.get(key);
                 if (stub == null) {
                     stub = ElkGraphUtil.createNode(root);
                     stub.setDimensions(width(List.of(label)), LINE_HEIGHT + 6);
-                    stubBoxes.put(key, stub);
-                    stubs.put(stub, new Stub(toHere ? e.from() : e.to(), label, toHere, 0, 0, 0, 0));
+                    stubByValue.put(key, stub);
+                    stubs.put(stub, new StubEnd(toHere ? e.from() : e.to(), label, toHere));
                 }
-                from = toHere ? stub : boxes.get(e.from());
-                to = toHere ? boxes.get(e.to()) : stub;
+                from = toHere ? stub : from;
+                to = toHere ? to : stub;
             }
-            ElkEdge edge = ElkGraphUtil.createSimpleEdge(from, to);
-            ElkGraphUtil.updateContainment(edge);
+            ElkGraphUtil.updateContainment(ElkGraphUtil.createSimpleEdge(from, to));
         }
-        if (!frames.isEmpty()) {
-            root.setProperty(CoreOptions.HIERARCHY_HANDLING, HierarchyHandling.INCLUDE_CHILDREN);
-        }
-        new RecursiveGraphLayoutEngine().layout(root, new BasicProgressMonitor());
-        return result(stage, title, members, root, boxes, frames, stubs);
+        return stubs;
     }
 
     private static void configure(ElkNode node) {
@@ -132,8 +145,8 @@ final class StageLayout {
         node.setProperty(LayeredOptions.SPACING_EDGE_EDGE_BETWEEN_LAYERS, 6.0);
     }
 
-    private StageDrawing result(int stage, String title, List<Integer> members, ElkNode root,
-                                Map<Integer, ElkNode> boxes, Map<Integer, ElkNode> frames, Map<ElkNode, Stub> stubs) {
+    private StageDrawing result(String title, List<Integer> members, ElkNode root, Map<Integer, ElkNode> boxes,
+                                Map<Integer, ElkNode> frames, Map<ElkNode, StubEnd> stubs) {
         List<Box> boxList = new ArrayList<>();
         boxes.forEach((v, n) -> boxList.add(new Box(v, x(n), y(n), round(n.getWidth()), round(n.getHeight()))));
         List<Group> groups = new ArrayList<>();
@@ -141,9 +154,9 @@ final class StageLayout {
                 round(n.getWidth()), round(n.getHeight()))));
         List<Stub> stubList = new ArrayList<>();
         for (ElkNode n : root.getChildren()) {
-            Stub s = stubs.get(n);
+            StubEnd s = stubs.get(n);
             if (s != null) {
-                stubList.add(new Stub(s.v(), s.value(), s.incoming(), x(n), y(n), round(n.getWidth()), round(n.getHeight())));
+                stubList.add(new Stub(s.v(), s.label(), s.incoming(), x(n), y(n), round(n.getWidth()), round(n.getHeight())));
             }
         }
         List<int[]> edges = new ArrayList<>();
@@ -153,9 +166,10 @@ final class StageLayout {
     }
 
     private static void collectEdges(ElkNode node, List<int[]> out) {
+        double[] o = offset(node);  // edge points are relative to the edge's containing node
+        double ox = o[0];
+        double oy = o[1];
         for (ElkEdge e : node.getContainedEdges()) {
-            double ox = absoluteX(node);
-            double oy = absoluteY(node);
             for (ElkEdgeSection s : e.getSections()) {
                 int[] points = new int[4 + 2 * s.getBendPoints().size()];
                 int i = 0;
@@ -181,27 +195,21 @@ final class StageLayout {
     }
 
     private static int x(ElkNode n) {
-        return round(absoluteX(n));
+        return round(offset(n)[0]);
     }
 
     private static int y(ElkNode n) {
-        return round(absoluteY(n));
+        return round(offset(n)[1]);
     }
 
-    private static double absoluteX(ElkNode n) {
-        double x = 0;
+    /** Where {@code n}'s coordinate system starts in the stage's: ELK gives each relative to its parent. */
+    private static double[] offset(ElkNode n) {
+        double[] xy = new double[2];
         for (ElkNode p = n; p.getParent() != null; p = p.getParent()) {
-            x += p.getX();
+            xy[0] += p.getX();
+            xy[1] += p.getY();
         }
-        return x;
-    }
-
-    private static double absoluteY(ElkNode n) {
-        double y = 0;
-        for (ElkNode p = n; p.getParent() != null; p = p.getParent()) {
-            y += p.getY();
-        }
-        return y;
+        return xy;
     }
 
     private static int round(double d) {
