@@ -49,11 +49,7 @@ public record GeneratedModel(String packageName, String className, Map<String, S
 
     /** Bytes of the weight file. */
     public long weightBytes() {
-        long payload = 0;
-        for (var e : compilation.plan().constantSizes().entrySet()) {
-            payload += (long) e.getValue() * Math.max(1, e.getKey().bytes());
-        }
-        return dev.kiln.runtime.WeightFile.HEADER_BYTES + payload;
+        return WeightFileWriter.fileBytes(compilation.plan());
     }
 
     /** Writes the weight file to a stream. */

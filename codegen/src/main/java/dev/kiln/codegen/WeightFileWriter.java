@@ -24,6 +24,15 @@ public final class WeightFileWriter {
     private WeightFileWriter() {
     }
 
+    /** Bytes of the weight file for {@code plan}: the header and every planned constant. */
+    public static long fileBytes(MemoryPlan plan) {
+        long payload = 0;
+        for (var e : plan.constantSizes().entrySet()) {
+            payload += (long) e.getValue() * Math.max(1, e.getKey().bytes());
+        }
+        return WeightFile.HEADER_BYTES + payload;
+    }
+
     /** Writes the whole file to {@code out} (not closed). */
     public static void write(MemoryPlan plan, String fingerprint, OutputStream out) throws IOException {
         CRC32 crc = new CRC32();

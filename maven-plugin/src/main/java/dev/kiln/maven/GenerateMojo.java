@@ -3,9 +3,13 @@ package dev.kiln.maven;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.Kiln;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.report.CompileReport;
+import dev.kiln.report.HtmlReport;
+import dev.kiln.report.LayerTimings;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -88,6 +92,14 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.directory}/generated-resources/kiln", required = true)
     private File resourceDirectory;
 
+    /** Also write each model's compile report, {@code reportDirectory/<qualified class name>.html}. */
+    @Parameter(property = "kiln.report", defaultValue = "false")
+    private boolean report;
+
+    /** Where the compile reports go. */
+    @Parameter(defaultValue = "${project.build.directory}/kiln", required = true)
+    private File reportDirectory;
+
     /** Do nothing. */
     @Parameter(property = "kiln.skip", defaultValue = "false")
     private boolean skip;
@@ -158,6 +170,7 @@ public class GenerateMojo extends AbstractMojo {
         String stamp = job.stamp(sourceDir, resourceDir);
         if (stamps.upToDate(name, stamp)) {
             getLog().info("Kiln: " + name + " is up to date");
+            writeReport(name, job, false);
             return;
         }
         // The old record stays until the new output is written: if compiling fails, its stamp
@@ -184,6 +197,21 @@ public class GenerateMojo extends AbstractMojo {
         stamps.deleteUnlisted(previous);
         getLog().info("Kiln: generated " + name + " from " + display(job.model()) + " ("
                 + generated.sources().size() + " source file(s), " + generated.weightBytes() + " bytes of weights)");
+        writeReport(name, job, true);
+    }
+
+    /** With {@code <report>}: writes the model's compile report if it changed or is missing. */
+    private void writeReport(String name, ModelJob job, boolean changed) throws MojoExecutionException {
+        Path file = reportDirectory.toPath().resolve(name + ".html");
+        if (!report || !changed && Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            HtmlReport.write(CompileReport.build(job.model(), job.kilnOptions(), LayerTimings.NONE), file);
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("Kiln: cannot write the compile report of " + job.model() + ": " + e, e);
+        }
+        getLog().info("Kiln: wrote the compile report " + display(file));
     }
 
     /** Saves a puzzling "package dev.kiln.runtime does not exist" from the compiler. */

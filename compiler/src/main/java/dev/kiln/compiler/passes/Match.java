@@ -88,10 +88,12 @@ public final class Match {
     }
 
     /**
-     * Replaces the nodes {@code matched} with {@code replacement}, which takes over the
-     * value computed by {@code last} (the final node of the match) and its place.
+     * Replaces the nodes {@code matched} (in dataflow order, ending with {@code last}) with
+     * {@code replacement}, which takes over the value computed by {@code last} and its
+     * place, and stands for the imported nodes the matched ones stood for.
      */
     static void replace(Graph graph, List<Node> matched, Node last, Node replacement) {
+        replacement.replaces(matched);
         graph.addNodeBefore(last, replacement);
         graph.removeNodes(matched);
     }
