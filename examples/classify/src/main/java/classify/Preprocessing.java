@@ -75,7 +75,13 @@ final class Preprocessing {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
-        BufferedImage image = ImageIO.read(file.toFile());
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            // a damaged file, or a kind javax.imageio knows but cannot decode (CMYK JPEG)
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
         if (image == null) {
             throw new IOException(file + ": not an image javax.imageio can read (PNG, JPEG, GIF, BMP)");
         }
