@@ -1,5 +1,5 @@
 // Run by kiln-maven-plugin's integration tests (the example-spark-batch execution, -Pfull) after
-// `mvn verify`: the job's jar holds what executors need and no Spark; the test's numbers are shown.
+// `mvn verify`: the job's jar holds what executors need and no Spark; the test reported its rates.
 import java.util.zip.ZipFile
 
 def jar = new File(basedir, 'target/spark-batch-1.0.jar')
