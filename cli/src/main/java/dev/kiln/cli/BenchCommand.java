@@ -89,6 +89,11 @@ final class BenchCommand implements Callable<Integer> {
             return new BenchSuite(suite, spec, targets == null ? List.of(Target.values()) : targets, threads,
                     warmup, runs, spec.commandLine().getParseResult().originalArgs()).run();
         }
+        for (String option : List.of("--jdk", "--out", "--section", "--models", "--models-dir", "--retries")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw usage(option + " is an option of --suite; kiln bench MODEL measures one model in this JVM");
+            }
+        }
         if (targets != null && targets.size() > 1) {
             throw usage("--target: kiln bench MODEL measures one target; --suite takes a list");
         }

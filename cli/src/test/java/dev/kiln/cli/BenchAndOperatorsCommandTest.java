@@ -51,7 +51,7 @@ class BenchAndOperatorsCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--runs 0", "", "MODEL --suite", "MODEL --fma-peak", "MODEL --target java,java",
-        "MODEL --target nope", "--suite --models nope", "--suite --jdk /nonexistent"})
+        "MODEL --target nope", "MODEL --jdk /tmp", "--suite --models nope", "--suite --jdk /nonexistent"})
     void benchRefusesBadUsage(String args) {
         List<String> argv = new ArrayList<>(List.of("bench"));
         for (String a : args.split(" ")) {
