@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.codegen.Target;
+import dev.kiln.codegen.Backends;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.ir.Graph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -59,7 +60,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--target", paramLabel = "T[,T...]", split = ",",
             description = "The back end (default: java); with --suite a list (default: every target Kiln has).")
-    private List<String> targetIds;
+    private List<String> targets;
+
+    @Option(names = "--cpu", paramLabel = "PROFILE",
+            description = "The CPU profile the code is shaped for (default: Kiln's, x86-64-v3; see kiln compile --help).")
+    private String cpu;
 
     @CommandLine.Mixin
     private BindingOptions binding;
@@ -84,9 +89,11 @@ final class BenchCommand implements Callable<Integer> {
         if (fmaPeak) {
             return measureFmaPeak();
         }
-        List<Target> targets = targets();
+        for (String t : targets == null ? List.<String>of() : targets) {
+            options(t);
+        }
         if (suite.suite) {
-            return new BenchSuite(suite, spec, targets == null ? List.of(Target.values()) : targets, threads,
+            return new BenchSuite(suite, spec, targets == null ? Backends.ids() : targets, cpu, threads,
                     warmup, runs, spec.commandLine().getParseResult().originalArgs()).run();
         }
         for (String option : List.of("--jdk", "--out", "--section", "--models", "--models-dir", "--retries")) {
@@ -97,36 +104,37 @@ final class BenchCommand implements Callable<Integer> {
         if (targets != null && targets.size() > 1) {
             throw usage("--target: kiln bench MODEL measures one target; --suite takes a list");
         }
-        Target target = targets == null ? Target.JAVA : targets.get(0);
-        BenchReport report = measure(target, threads == null ? List.of(1) : threads,
+        KilnOptions options = options(targets == null ? Backends.DEFAULT : targets.get(0))
+                .withBindings(binding.toBindings());
+        BenchReport report = measure(options, threads == null ? List.of(1) : threads,
                 warmup == null ? 5 : warmup, runs == null ? 15 : runs);
         print(report);
         return 0;
     }
 
-    private List<Target> targets() {
-        if (targetIds == null) {
-            return null;
+    /** Kiln's options for back end {@code target} and {@code --cpu}; a usage error names the choices. */
+    private KilnOptions options(String target) {
+        KilnOptions o;
+        try {
+            o = KilnOptions.defaults().withTarget(target);
+        } catch (IllegalArgumentException e) {
+            throw usage("--target: " + e.getMessage());
         }
-        List<Target> list = new ArrayList<>();
-        for (String id : targetIds) {
-            try {
-                list.add(Target.of(id));
-            } catch (IllegalArgumentException e) {
-                throw usage("--target: " + e.getMessage());
-            }
+        try {
+            return cpu == null ? o : o.withCpu(cpu);
+        } catch (IllegalArgumentException e) {
+            throw usage("--cpu: " + e.getMessage());
         }
-        return list;
     }
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    private BenchReport measure(Target target, List<Integer> threadCounts, int warmupRuns, int measuredRuns)
+    private BenchReport measure(KilnOptions options, List<Integer> threadCounts, int warmupRuns, int measuredRuns)
             throws Exception {
         AllocationMeter allocation = new AllocationMeter();
-        BenchModel kiln = new BenchModel(model, binding, target);
+        BenchModel kiln = new BenchModel(model, options);
         Graph graph = kiln.graph();
         float[][] data = ModelInputs.random(graph, seed);
         List<BenchReport.Result> results = new ArrayList<>();
@@ -158,7 +166,8 @@ final class BenchCommand implements Callable<Integer> {
                         ort == null ? null : BenchReport.Latency.of(ortMs, null)));
             }
         }
-        return new BenchReport(model.toString(), target.id(), System.getProperty("java.vm.name") + " "
+        return new BenchReport(model.toString(), options.target(), options.cpu().name(),
+                System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version"), System.getProperty("java.vendor"),
                 System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(),
                 warmupRuns, measuredRuns, MacCount.of(graph), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
@@ -172,8 +181,8 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        out.printf("bench %s (target %s), %s %s, %d warm-up and %d measured runs each, alternating%n", r.model(),
-                r.target(), System.getProperty("java.vm.name"), System.getProperty("java.version"), r.warmup(),
+        out.printf("bench %s (target %s, cpu %s), %s %s, %d warm-up and %d measured runs each, alternating%n",
+                r.model(), r.target(), r.cpu(), System.getProperty("java.vm.name"), System.getProperty("java.version"), r.warmup(),
                 r.runs());
         out.printf("%.1f MMACs per call; compile %.2f s, javac %.2f s, load() %.0f ms%s; arena %.1f MB "
                         + "(intermediates %.1f MB)%n", r.macs() / 1e6, r.compileMs() / 1e3, r.javacMs() / 1e3,

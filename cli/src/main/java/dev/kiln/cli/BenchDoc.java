@@ -99,6 +99,8 @@ final class BenchDoc {
             s.append(f("- JDK %s: %s, %s (`%s`).%n", version(jdk), jdk.peak().javaVendor(), jdk.peak().javaRuntime(),
                     jdk.home()));
         }
+        rows.stream().filter(r -> r.report() != null && r.report().cpu() != null).findFirst().ifPresent(r ->
+                s.append("- Kiln's CPU profile (`--cpu`): ").append(r.report().cpu()).append(".\n"));
         s.append(f("- Runs per engine, alternating in one JVM: %s. Rows marked † were measured again because a "
                 + "90th percentile was over %.1f x its minimum; the measurement with the smaller spread is kept.%n%n",
                 schedule(rows), BenchSuite.NOISY_SPREAD));
@@ -126,7 +128,7 @@ final class BenchDoc {
             if (r.report() != null && r.model().key().equals("b3") && r.model().batch() == 1) {
                 s.append(f("LowFormer-B3, JDK %s, target %s: compile %.1f s, javac %.1f s (issue 7's targets: "
                         + "under 15 s and under 30 s).%n",
-                        version(r.jdk()), r.target().id(), r.report().compileMs() / 1e3, r.report().javacMs() / 1e3));
+                        version(r.jdk()), r.target(), r.report().compileMs() / 1e3, r.report().javacMs() / 1e3));
             }
         }
         s.append("\n### Reproduce\n\n");
@@ -138,8 +140,11 @@ final class BenchDoc {
         s.append("```\n\nEach row is one of these commands (each prints its figures; add `--json` for all of them):\n\n");
         s.append("```sh\n");
         for (BenchSuite.Row r : rows) {
-            s.append("JAVA_HOME=").append(r.jdk().home()).append(" KILN_JAVA_OPTS='--add-modules jdk.incubator.vector' ")
-                    .append("./kiln ").append(String.join(" ", r.command())).append('\n');
+            // ./kiln adds -Xss8m itself; KILN_JAVA_OPTS gives the back end's own JVM options.
+            List<String> jvm = BenchSuite.jvmOptions(r.target()).stream().filter(o -> !o.equals("-Xss8m")).toList();
+            s.append("JAVA_HOME=").append(r.jdk().home())
+                    .append(jvm.isEmpty() ? "" : " KILN_JAVA_OPTS='" + String.join(" ", jvm) + "'")
+                    .append(" ./kiln ").append(String.join(" ", r.command())).append('\n');
         }
         for (BenchSuite.Jdk j : jdks) {
             s.append("JAVA_HOME=").append(j.home()).append(" KILN_JAVA_OPTS='--add-modules jdk.incubator.vector' ")
@@ -161,7 +166,7 @@ final class BenchDoc {
                 BenchReport.Latency o = res.onnxruntime();
                 long macs = r.report().macs();
                 double peak = r.jdk().peak().gflops() * res.threads();
-                lines.add(new String[] {name(r), f("%.0f", macs / 1e6), version(r.jdk()), r.target().id(),
+                lines.add(new String[] {name(r), f("%.0f", macs / 1e6), version(r.jdk()), r.target(),
                     String.valueOf(res.threads()), f("%.1f", k.medianMs()), f("%.1f", k.minMs()),
                     o == null ? "" : f("%.1f", o.medianMs()), o == null ? "" : f("%.1f", o.minMs()),
                     o == null ? "" : f("%.2f", res.ratio()), gflops(k, macs, peak),
@@ -184,7 +189,7 @@ final class BenchDoc {
                 BenchReport.Latency k = res.kiln();
                 BenchReport.Latency o = res.onnxruntime();
                 double peak = r.jdk().peak().gflops() * res.threads();
-                lines.add(new String[] {name(r), version(r.jdk()), r.target().id(), String.valueOf(res.threads()),
+                lines.add(new String[] {name(r), version(r.jdk()), r.target(), String.valueOf(res.threads()),
                     f("%.1f", batch * 1e3 / k.medianMs()), o == null ? "" : f("%.1f", batch * 1e3 / o.medianMs()),
                     o == null ? "" : f("%.2f", res.ratio()), gflops(k, r.report().macs(), peak),
                     o == null ? "" : gflops(o, r.report().macs(), peak), f("%.1f", r.load())});
@@ -204,7 +209,7 @@ final class BenchDoc {
             BenchReport rep = r.report();
             List<String> alloc = rep.results().stream().map(res -> String.valueOf(res.kiln().allocatedBytesPerCall()))
                     .toList();
-            lines.add(new String[] {name(r), version(r.jdk()), r.target().id(), String.join(" / ", alloc),
+            lines.add(new String[] {name(r), version(r.jdk()), r.target(), String.join(" / ", alloc),
                 f("%.1f", rep.arenaBytes() / 1e6), f("%.1f", rep.intermediateBytes() / 1e6), f("%.0f", rep.loadMs()),
                 rep.onnxruntimeSessionMs() == null ? "" : f("%.0f", rep.onnxruntimeSessionMs()),
                 f("%.1f", rep.compileMs() / 1e3), f("%.1f", rep.javacMs() / 1e3)});
@@ -224,7 +229,7 @@ final class BenchDoc {
         java.util.Arrays.fill(line, "");
         line[0] = name(r);
         line[1] = version(r.jdk());
-        line[2] = r.target().id();
+        line[2] = r.target();
         line[3] = "failed: " + r.failure().replace('|', '/').replace('\n', ' ');
         return line;
     }

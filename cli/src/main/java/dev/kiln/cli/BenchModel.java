@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.InProcessJavac;
-import dev.kiln.codegen.Target;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
@@ -34,11 +34,12 @@ final class BenchModel {
     private final MethodHandle runObjects;
     private final float[] output;
 
-    BenchModel(Path model, BindingOptions binding, Target target) {
+    BenchModel(Path model, KilnOptions options) {
         long t0 = System.nanoTime();
-        this.generated = ModelCompiler.compile(model, binding, target);
+        this.generated = ModelCompiler.compile(model, options);
         long t1 = System.nanoTime();
-        ClassLoader loader = InProcessJavac.compile(generated.sources(), BenchModel.class.getClassLoader());
+        ClassLoader loader = InProcessJavac.compile(generated.sources(), BenchModel.class.getClassLoader(),
+                generated.backend().javacOptions());
         long t2 = System.nanoTime();
         this.compileMs = (t1 - t0) / 1e6;
         this.javacMs = (t2 - t1) / 1e6;

@@ -11,18 +11,19 @@ import java.util.Map;
  *
  * @param model the model file
  * @param target the back end
+ * @param cpu the CPU profile the code was shaped for ({@code --cpu})
  * @param java the JVM's name and version
  * @param javaVendor the JVM's vendor ({@code java.vendor})
  * @param javaRuntime the full runtime version ({@code java.runtime.version})
  * @param macs multiply-accumulates per call ({@link MacCount}; the whole batch)
- * @param compileMs Kiln's compile: import, passes, memory plan, source and weights in memory
+ * @param compileMs Kiln's compile: import, passes, memory plan and source (the weight file is not written)
  * @param javacMs javac of the generated source, in process
  * @param loadMs the generated {@code load(Path)}, the first call in the process
  * @param onnxruntimeSessionMs ONNX Runtime's first session creation (null without ONNX Runtime)
  * @param arenaBytes the planned arenas per calling thread
  * @param intermediateBytes every value written into an arena, summed as if each had its own array
  */
-record BenchReport(String model, String target, String java, String javaVendor, String javaRuntime, int cpus,
+record BenchReport(String model, String target, String cpu, String java, String javaVendor, String javaRuntime, int cpus,
                    int warmup, int runs, long macs, double compileMs, double javacMs, double loadMs,
                    Double onnxruntimeSessionMs, long arenaBytes, long intermediateBytes, List<Result> results) {
 
@@ -80,6 +81,7 @@ record BenchReport(String model, String target, String java, String javaVendor, 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
         m.put("target", target);
+        m.put("cpu", cpu);
         m.put("java", java);
         m.put("javaVendor", javaVendor);
         m.put("javaRuntime", javaRuntime);

@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
-import dev.kiln.codegen.Target;
+import dev.kiln.codegen.Backends;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -83,23 +83,25 @@ final class BenchSuite {
      * @param attempts how many times the row was measured (more than 1 when it was noisy)
      * @param load the 1-minute load average when the kept measurement started
      */
-    record Row(SuiteModel model, Jdk jdk, Target target, BenchReport report, String failure, int attempts,
+    record Row(SuiteModel model, Jdk jdk, String target, BenchReport report, String failure, int attempts,
                double load, List<String> command) {
     }
 
     private final Options options;
     private final CommandLine.Model.CommandSpec spec;
-    private final List<Target> targets;
+    private final List<String> targets;
+    private final String cpu;
     private final List<Integer> threads;
     private final Integer warmup;
     private final Integer runs;
     private final List<String> args;
 
-    BenchSuite(Options options, CommandLine.Model.CommandSpec spec, List<Target> targets, List<Integer> threads,
-               Integer warmup, Integer runs, List<String> args) {
+    BenchSuite(Options options, CommandLine.Model.CommandSpec spec, List<String> targets, String cpu,
+               List<Integer> threads, Integer warmup, Integer runs, List<String> args) {
         this.options = options;
         this.spec = spec;
         this.targets = targets;
+        this.cpu = cpu;
         this.threads = threads == null ? List.of(1, 2) : threads;
         this.warmup = warmup;
         this.runs = runs;
@@ -120,7 +122,7 @@ final class BenchSuite {
         export(models, log);
         List<Jdk> jdks = new ArrayList<>();
         for (Path home : homes) {
-            String json = child(home, List.of("bench", "--fma-peak", "--json"));
+            String json = child(home, List.of("--add-modules", "jdk.incubator.vector"), List.of("bench", "--fma-peak", "--json"));
             jdks.add(new Jdk(home, parse(json, PeakReport.class, "--fma-peak")));
             log.printf("FMA peak on %s: %.1f GFLOP/s%n", home, jdks.get(jdks.size() - 1).peak().gflops());
             log.flush();
@@ -128,11 +130,11 @@ final class BenchSuite {
         List<Row> rows = new ArrayList<>();
         for (SuiteModel m : models) {
             for (Jdk jdk : jdks) {
-                for (Target t : targets) {
+                for (String t : targets) {
                     Row row = measure(m, jdk, t);
                     rows.add(row);
                     log.printf("%-22s batch %d  %-8s %-6s %s (%.0f s so far)%n", m.name(), m.batch(),
-                            jdk.peak().java().replaceAll(".* ", ""), t.id(),
+                            jdk.peak().java().replaceAll(".* ", ""), t,
                             row.report() == null ? "FAILED: " + row.failure() : summary(row.report()),
                             (System.nanoTime() - start) / 1e9);
                     log.flush();
@@ -199,11 +201,14 @@ final class BenchSuite {
         }
     }
 
-    private Row measure(SuiteModel m, Jdk jdk, Target target) throws IOException, InterruptedException {
+    private Row measure(SuiteModel m, Jdk jdk, String target) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bench", options.modelsDir.resolve(m.fileName()).toString(),
-                "--target", target.id(), "--threads", String.join(",", threads.stream().map(String::valueOf).toList()),
+                "--target", target, "--threads", String.join(",", threads.stream().map(String::valueOf).toList()),
                 "--warmup", String.valueOf(warmup != null ? warmup : m.warmup()),
                 "--runs", String.valueOf(runs != null ? runs : m.runs())));
+        if (cpu != null) {
+            command.addAll(List.of("--cpu", cpu));
+        }
         command.addAll(m.bindings());
         Row kept = null;
         for (int attempt = 1; ; attempt++) {
@@ -212,7 +217,7 @@ final class BenchSuite {
             json.add("--json");
             BenchReport r;
             try {
-                r = parse(child(jdk.home(), json), BenchReport.class, "bench");
+                r = parse(child(jdk.home(), jvmOptions(target), json), BenchReport.class, "bench");
             } catch (KilnException e) {
                 return new Row(m, jdk, target, null, e.getMessage(), attempt, load, command);
             }
@@ -237,14 +242,19 @@ final class BenchSuite {
         return s;
     }
 
-    /**
-     * Runs {@code kiln args...} in a child JVM of the JDK at {@code home}, with the Vector
-     * API module (the FMA probe and the vector back end need it), and returns its output.
-     */
-    private static String child(Path home, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/java").toString(), "-Xss8m",
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                Kiln.class.getName()));
+    /** The JVM options a back end's classes run with: the launcher's stack size and the back end's own. */
+    static List<String> jvmOptions(String target) {
+        List<String> o = new ArrayList<>(List.of("-Xss8m"));
+        o.addAll(Backends.get(target).jvmOptions());
+        return o;
+    }
+
+    /** Runs {@code kiln args...} in a child JVM of the JDK at {@code home} with {@code jvmOptions}; returns its output. */
+    private static String child(Path home, List<String> jvmOptions, List<String> args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Kiln.class.getName()));
         command.addAll(args);
         Path err = Files.createTempFile("kiln-bench-", ".log");
         try {

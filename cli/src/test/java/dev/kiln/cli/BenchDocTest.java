@@ -3,7 +3,6 @@ package dev.kiln.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.codegen.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +37,7 @@ class BenchDocTest {
         BenchReport report = BenchSuite.parse(bench.out(), BenchReport.class, "bench");
         SuiteModel tiny = new SuiteModel("tiny", "LowFormer-tiny", SuiteModel.Family.LOWFORMER, 1, 0, 1);
         List<String> command = List.of("bench", "m.onnx", "--target", "java");
-        BenchSuite.Row row = new BenchSuite.Row(tiny, jdk, Target.JAVA, report, null, 2, 1.5, command);
+        BenchSuite.Row row = new BenchSuite.Row(tiny, jdk, "java", report, null, 2, 1.5, command);
         Machine machine = Machine.read();
         String md = BenchDoc.section(new BenchDoc.Run("baseline", "./kiln bench --suite", "2026-01-01 00:00 UTC",
                 "abc1234", machine, 0.5, List.of(1, 2)).finished(0.7, 3), List.of(jdk), List.of(row),
@@ -58,7 +57,7 @@ class BenchDocTest {
         }
         assertTrue(md.contains(String.format(Locale.ROOT, " | %.1f | %.1f | %.0f | %.0f |", report.arenaBytes() / 1e6,
                 report.intermediateBytes() / 1e6, report.loadMs(), report.onnxruntimeSessionMs())), md);
-        assertTrue(md.contains("JAVA_HOME=" + jdk.home() + " KILN_JAVA_OPTS='--add-modules jdk.incubator.vector' "
-                + "./kiln bench m.onnx --target java\n"), md);
+        assertTrue(md.contains("- Kiln's CPU profile (`--cpu`): " + report.cpu() + ".\n"), md);
+        assertTrue(md.contains("JAVA_HOME=" + jdk.home() + " ./kiln bench m.onnx --target java\n"), md);
     }
 }

@@ -4,18 +4,16 @@ import static dev.kiln.compiler.testing.OnnxModelBuilder.attr;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.cli.MacCount;
-import dev.kiln.codegen.GenerateOptions;
-import dev.kiln.codegen.Generator;
+import dev.kiln.codegen.GeneratedModel;
+import dev.kiln.codegen.Kiln;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.codegen.LoadedModel;
-import dev.kiln.codegen.Target;
-import dev.kiln.compiler.Compilation;
-import dev.kiln.compiler.InputBindings;
+import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,16 +64,16 @@ public class KernelBenchmark {
 
     @Setup
     public void compile() throws ReflectiveOperationException {
-        Compilation c = Compilation.of(OnnxImporter.convert(model(layer), layer + ".onnx", null, null),
-                new InputBindings(), Set.of(), (pass, graph) -> { });
-        LoadedModel model = LoadedModel.of(Generator.generate(c,
-                GenerateOptions.defaults(layer).withTarget(Target.of(target))));
+        GeneratedModel generated = Kiln.compile(OnnxImporter.convert(model(layer), layer + ".onnx", null, null),
+                KilnOptions.defaults().withTarget(target));
+        Graph graph = generated.compilation().model().graph();
+        LoadedModel model = LoadedModel.of(generated);
         model.setThreads(threads);
         run = MethodHandles.publicLookup().findVirtual(model.instance().getClass(), "run",
                 MethodType.methodType(void.class, float[].class, float[].class)).bindTo(model.instance());
-        input = OnnxModelBuilder.random(1, c.model().graph().inputs().get(0).type().intSize(), 1f);
-        output = new float[c.model().graph().outputs().get(0).type().intSize()];
-        flopsPerCall = 2 * MacCount.of(c.model().graph());
+        input = OnnxModelBuilder.random(1, graph.inputs().get(0).type().intSize(), 1f);
+        output = new float[graph.outputs().get(0).type().intSize()];
+        flopsPerCall = 2 * MacCount.of(graph);
     }
 
     @Benchmark
