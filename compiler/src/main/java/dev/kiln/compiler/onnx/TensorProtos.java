@@ -1,12 +1,12 @@
 package dev.kiln.compiler.onnx;
 
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Storage;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.onnx.proto.OnnxMl.StringStringEntryProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -202,7 +202,7 @@ public final class TensorProtos {
     /** Reads a TensorProto file (like the conformance suite's input_0.pb). */
     public static Tensor read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            var coded = shade.com.google.protobuf.CodedInputStream.newInstance(in);
+            var coded = com.google.protobuf.CodedInputStream.newInstance(in);
             coded.setSizeLimit(Integer.MAX_VALUE);
             return decode(TensorProto.parseFrom(coded), file.getParent());
         } catch (IOException e) {
