@@ -45,10 +45,16 @@ public final class TensorProtos {
             }
         }
         TensorType tt = new TensorType(type, dims);
-        if (tt.size() > Integer.MAX_VALUE) {
-            throw new CompileException(what + " has " + tt.size() + " elements; Kiln handles at most 2^31-1");
+        long size;
+        try {
+            size = tt.size();
+        } catch (ArithmeticException e) {
+            throw new CompileException(what + " has dimensions " + tt.shapeString() + ", more than 2^63 elements");
         }
-        int n = (int) tt.size();
+        if (size > Integer.MAX_VALUE) {
+            throw new CompileException(what + " has " + size + " elements; Kiln handles at most 2^31-1");
+        }
+        int n = (int) size;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             return fromBytes(tt, readExternal(t, baseDir, n, what), what);
         }
@@ -92,7 +98,7 @@ public final class TensorProtos {
 
     private static Tensor fromFields(TensorProto t, TensorType tt, int n, String what) {
         ElementType type = tt.elementType();
-        Object data = type.storage().newArray(n);
+        // Count before allocating: the declared dims must not size an array the file does not back.
         int count = switch (type) {
             case FLOAT -> t.getFloatDataCount();
             case DOUBLE -> t.getDoubleDataCount();
@@ -104,6 +110,7 @@ public final class TensorProtos {
         if (count != n) {
             throw new CompileException(what + " " + tt + " has " + count + " values, expected " + n);
         }
+        Object data = type.storage().newArray(n);
         for (int i = 0; i < n; i++) {
             switch (type) {
                 case FLOAT -> ((float[]) data)[i] = t.getFloatData(i);
