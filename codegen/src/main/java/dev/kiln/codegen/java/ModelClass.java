@@ -295,7 +295,7 @@ final class ModelClass {
                 .build());
         type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(self)
                 .addParameter(java.io.InputStream.class, "in").addParameter(String.class, "source")
-                .addStatement("return new $T($T.open(in, source, FINGERPRINT))", self, weightFile)
+                .addStatement("return new $T($T.open(in, source, FINGERPRINT, KILN_VERSION))", self, weightFile)
                 .build());
         type.addMethod(MethodSpec.methodBuilder("closeQuietly").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(java.io.InputStream.class, "in")

@@ -49,20 +49,32 @@ public final class OnnxImporter {
 
     /** Reads and checks a model file; every problem is a {@link CompileException} naming the file. */
     public static Model read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file, file.toAbsolutePath().getParent());
+        } catch (NoSuchFileException e) {
+            throw new CompileException(file + ": no such file");
+        } catch (IOException e) {
+            throw new CompileException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads a model from {@code stream} (closed when done), naming it {@code file} in messages.
+     * External data is read from {@code baseDir} only (null: not at all).
+     */
+    static Model read(InputStream stream, Path file, Path baseDir) {
         String name = file.getFileName().toString();
         try {
             ModelProto proto;
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
+            try (InputStream in = new DigestInputStream(new BufferedInputStream(stream, 1 << 16), sha)) {
                 CodedInputStream coded = CodedInputStream.newInstance(in);
                 coded.setSizeLimit(MAX_MODEL_BYTES);
                 coded.setRecursionLimit(200);
                 proto = ModelProto.parseFrom(coded);
                 in.transferTo(java.io.OutputStream.nullOutputStream()); // hash any trailing bytes too
             }
-            return convert(proto, name, HexFormat.of().formatHex(sha.digest()), file.toAbsolutePath().getParent());
-        } catch (NoSuchFileException e) {
-            throw new CompileException(file + ": no such file");
+            return convert(proto, name, HexFormat.of().formatHex(sha.digest()), baseDir);
         } catch (InvalidProtocolBufferException e) {
             throw new CompileException(file + ": not an ONNX model (the protobuf data is truncated or malformed: "
                     + e.getMessage() + ")");
