@@ -75,7 +75,8 @@ class KilledGenerationTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             versions[v].writeWeights(out);
             weights[v] = out.toByteArray();
-            classes[v] = InProcessJavac.compile(versions[v].sources(), KilledGenerationTest.class.getClassLoader())
+            classes[v] = InProcessJavac.compile(versions[v].sources(), KilledGenerationTest.class.getClassLoader(),
+                    versions[v].backend().javacOptions())
                     .loadClass(versions[v].qualifiedName());
             outputs[v] = (float[]) LoadedModel.of(versions[v]).run((Object) INPUT)[0];
         }

@@ -46,7 +46,7 @@ class SharedInstanceConcurrencyTest {
 
     @Test
     void eightThreadsMixingThreadCountsGetSingleThreadedBits() throws Exception {
-        LoadedModel model = LoadedModel.of(Generator.generate(KilnRunner.compile(model().model()),
+        LoadedModel model = LoadedModel.of(KilnOptions.defaults().backend().generate(KilnRunner.compile(model().model()),
                 GenerateOptions.defaults("shared")));
         float[][] inputs = new float[INPUTS][];
         float[][] expected = new float[INPUTS][];

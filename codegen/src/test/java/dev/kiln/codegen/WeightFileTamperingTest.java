@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.KilnVersion;
 import dev.kiln.runtime.WeightFile;
@@ -37,8 +36,8 @@ class WeightFileTamperingTest {
     @BeforeAll
     static void compile() throws Exception {
         GeneratedModel model = KilnRunner.generate(Fixtures.model(STEM), new InputBindings());
-        type = InProcessJavac.compile(model.sources(), WeightFileTamperingTest.class.getClassLoader())
-                .loadClass(model.qualifiedName());
+        type = InProcessJavac.compile(model.sources(), WeightFileTamperingTest.class.getClassLoader(),
+                model.backend().javacOptions()).loadClass(model.qualifiedName());
         weights = bytes(model);
     }
 
@@ -105,8 +104,7 @@ class WeightFileTamperingTest {
 
     @Test
     void anotherCompilesWeightsAreRefused() throws IOException {
-        Compilation c = Compilation.of(Fixtures.model(STEM), new InputBindings());
-        byte[] other = bytes(Generator.generate(c, GenerateOptions.defaults("OtherName.onnx")));
+        byte[] other = bytes(Kiln.compile(Fixtures.model(STEM), KilnOptions.defaults().withClassName("OtherName")));
         assertTrue(refusal(other).contains("belongs to a different model or compile"));
         assertArrayEquals(Arrays.copyOf(weights, 8), Arrays.copyOf(other, 8));
     }

@@ -1,10 +1,8 @@
 package dev.kiln.maven;
 
 import dev.kiln.codegen.GeneratedModel;
-import dev.kiln.codegen.Generator;
+import dev.kiln.codegen.Kiln;
 import dev.kiln.compiler.CompileException;
-import dev.kiln.compiler.Compilation;
-import dev.kiln.compiler.InputBindings;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +62,13 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter
     private String target;
 
+    /**
+     * The CPU profile the code is shaped for: {@code generic}, {@code x86-64-v3} (the default),
+     * {@code x86-64-v4}, {@code neon}, or {@code native} (the build machine); also the entries' default.
+     */
+    @Parameter
+    private String cpu;
+
     /** Several models, each with the settings above. */
     @Parameter
     private List<ModelEntry> models;
@@ -115,7 +120,7 @@ public class GenerateMojo extends AbstractMojo {
 
     /** The configured models by qualified class name, checked. */
     private Map<String, ModelJob> jobs() throws MojoFailureException {
-        ModelEntry top = new ModelEntry(model, packageName, className, target, standalone, shapes, dims, constants);
+        ModelEntry top = new ModelEntry(model, packageName, className, target, cpu, standalone, shapes, dims, constants);
         List<ModelEntry> entries = new ArrayList<>();
         if (model != null) {
             entries.add(top);
@@ -152,9 +157,7 @@ public class GenerateMojo extends AbstractMojo {
         List<Path> previous = stamps.files(name);
         GeneratedModel generated;
         try {
-            InputBindings bindings = job.bindings();
-            Compilation compilation = Compilation.of(job.model(), bindings);
-            generated = Generator.generate(compilation, job.options().withCompileFlags(bindings.describe()));
+            generated = Kiln.compile(job.model(), job.kilnOptions());
         } catch (CompileException e) {
             // The compiler names the file by its base name; in a build the whole path says more.
             String message = e.getMessage();
