@@ -1,10 +1,10 @@
 package dev.kiln.codegen;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.kiln.jmh;
 
 import static dev.kiln.compiler.testing.OnnxModelBuilder.attr;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.cli.MacCount;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.Kiln;

@@ -186,7 +186,7 @@ final class ModelClass {
     }
 
     /** The runtime API level this code is written against (see KilnRuntime in kiln-runtime-min). */
-    static final int RUNTIME_API = 2;
+    static final int RUNTIME_API = 3;
 
     /**
      * {@code requireRuntime()}: refuses a kiln-runtime-min of another API level with a
@@ -363,7 +363,7 @@ final class ModelClass {
         type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(self)
                 .addParameter(java.io.InputStream.class, "in").addParameter(String.class, "source")
                 .addStatement("requireRuntime()")
-                .addStatement("return new $T($T.open(in, source, FINGERPRINT))", self, weightFile)
+                .addStatement("return new $T($T.open(in, source, FINGERPRINT, KILN_VERSION))", self, weightFile)
                 .build());
         type.addMethod(requireRuntime());
         type.addMethod(MethodSpec.methodBuilder("closeQuietly").addModifiers(Modifier.PRIVATE, Modifier.STATIC)

@@ -1,10 +1,10 @@
 package dev.kiln.compiler.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
 import dev.kiln.compiler.CompileException;
 import java.util.ArrayList;
 import java.util.HashMap;

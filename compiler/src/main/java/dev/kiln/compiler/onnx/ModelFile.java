@@ -1,6 +1,6 @@
 package dev.kiln.compiler.onnx;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.onnx.text.OnnxTextReader;
 import java.io.BufferedInputStream;
@@ -18,8 +18,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
-import shade.com.google.protobuf.CodedInputStream;
-import shade.com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * A model file read into a ModelProto, from either of ONNX's two forms: protobuf
@@ -53,8 +53,16 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
     }
 
     private static ModelFile readProtobuf(Path file) throws IOException {
+        return readProtobuf(Files.newInputStream(file), file);
+    }
+
+    /**
+     * Reads protobuf from {@code stream} (closed when done), naming it {@code file} in messages;
+     * read errors are {@link CompileException}s too.
+     */
+    static ModelFile readProtobuf(InputStream stream, Path file) {
         MessageDigest sha = newSha256();
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(stream, 1 << 16), sha)) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setSizeLimit(MAX_MODEL_BYTES);
             coded.setRecursionLimit(200);
@@ -64,6 +72,8 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
         } catch (InvalidProtocolBufferException e) {
             throw new CompileException(file + ": not an ONNX model (the protobuf data is truncated or malformed: "
                     + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new CompileException(file + ": cannot read: " + e.getMessage());
         }
     }
 

@@ -1,36 +1,30 @@
 package dev.kiln.compiler.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.FunctionProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TypeProto;
 import java.util.ArrayList;
 import java.util.List;
-import shade.com.google.protobuf.ByteString;
-import shade.com.google.protobuf.InvalidProtocolBufferException;
-import shade.com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
 
 /**
- * The fields of today's onnx.proto that the ONNX protobuf classes Kiln builds on
- * (onnx-protobuf 0.9.3, IR version 7) predate. Protobuf keeps fields it does not know
- * as unknown fields, byte for byte, so a model read from a file still carries them and
- * writes them back; this class reads and sets them by their field numbers:
- * model-local functions (ModelProto field 25), a node's overload (NodeProto 8),
- * optional types (TypeProto 9) and type-valued attributes (AttributeProto type 13/14
- * in field 20, values in 14 and 15).
+ * The parts of a model the text syntax and the function inliner need beyond a graph:
+ * model-local functions, a node's overload, optional types and type-valued
+ * attributes. Kiln's ONNX classes are generated from ONNX 1.12's onnx-ml.proto, which
+ * has all of them but a node's overload (NodeProto field 8, ONNX 1.16); protobuf keeps
+ * a field it does not know as an unknown field, byte for byte, so that one is read and
+ * set by its number. Functions pass through {@link OnnxFunction}, which reads the
+ * FunctionProto fields newer than 1.12 the same way.
  */
 public final class NewerProtoFields {
-    static final int MODEL_FUNCTIONS = 25;
     static final int NODE_OVERLOAD = 8;
-    static final int TYPE_OPTIONAL = 9;
-    static final int OPTIONAL_ELEM_TYPE = 1;
-    static final int ATTRIBUTE_TYPE = 20;
-    static final int ATTRIBUTE_TP = 14;
-    static final int ATTRIBUTE_TYPE_PROTOS = 15;
-    /** AttributeProto.AttributeType values 13 and 14, which the bundled enum lacks. */
-    public static final int TYPE_PROTO = 13;
-    public static final int TYPE_PROTOS = 14;
+    /** AttributeProto.AttributeType's TYPE_PROTO and TYPE_PROTOS, as numbers for switches. */
+    public static final int TYPE_PROTO = AttributeProto.AttributeType.TYPE_PROTO_VALUE;
+    public static final int TYPE_PROTOS = AttributeProto.AttributeType.TYPE_PROTOS_VALUE;
 
     private NewerProtoFields() {
     }
@@ -38,16 +32,21 @@ public final class NewerProtoFields {
     /** The model's local functions. */
     public static List<OnnxFunction> functions(ModelProto model) {
         List<OnnxFunction> functions = new ArrayList<>();
-        for (ByteString bytes : lengthDelimited(model.getUnknownFields(), MODEL_FUNCTIONS)) {
-            functions.add(OnnxFunction.decode(bytes));
+        for (FunctionProto f : model.getFunctionsList()) {
+            functions.add(OnnxFunction.decode(f.toByteString()));
         }
         return functions;
     }
 
     public static void setFunctions(ModelProto.Builder model, List<OnnxFunction> functions) {
-        UnknownFieldSet.Field.Builder f = UnknownFieldSet.Field.newBuilder();
-        functions.forEach(fn -> f.addLengthDelimited(fn.encode()));
-        model.setUnknownFields(replace(model.getUnknownFields(), MODEL_FUNCTIONS, functions.isEmpty() ? null : f.build()));
+        model.clearFunctions();
+        for (OnnxFunction fn : functions) {
+            try {
+                model.addFunctions(FunctionProto.parseFrom(fn.encode()));
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("an encoded function does not parse: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The node's overload (which of several same-named functions it calls), or "". */
@@ -63,59 +62,31 @@ public final class NewerProtoFields {
 
     /** The element type of an {@code optional(T)} type, or null if {@code type} is not one. */
     public static TypeProto optionalElementType(TypeProto type) {
-        List<ByteString> v = lengthDelimited(type.getUnknownFields(), TYPE_OPTIONAL);
-        if (v.isEmpty()) {
-            return null;
-        }
-        try {
-            UnknownFieldSet optional = UnknownFieldSet.parseFrom(v.get(v.size() - 1));
-            List<ByteString> elem = lengthDelimited(optional, OPTIONAL_ELEM_TYPE);
-            return elem.isEmpty() ? TypeProto.getDefaultInstance() : TypeProto.parseFrom(elem.get(elem.size() - 1));
-        } catch (InvalidProtocolBufferException e) {
-            throw new CompileException("a malformed optional type: " + e.getMessage());
-        }
+        return type.hasOptionalType() ? type.getOptionalType().getElemType() : null;
     }
 
     /** The type {@code optional(elementType)}. */
     public static TypeProto optionalType(TypeProto elementType) {
-        UnknownFieldSet optional = UnknownFieldSet.newBuilder().addField(OPTIONAL_ELEM_TYPE,
-                UnknownFieldSet.Field.newBuilder().addLengthDelimited(elementType.toByteString()).build()).build();
-        return TypeProto.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(TYPE_OPTIONAL,
-                UnknownFieldSet.Field.newBuilder().addLengthDelimited(optional.toByteString()).build()).build()).build();
+        return TypeProto.newBuilder().setOptionalType(TypeProto.Optional.newBuilder().setElemType(elementType)).build();
     }
 
-    /** The attribute's type number: one the bundled enum knows, or TYPE_PROTO(S), kept as an unknown field. */
+    /** The attribute's type number ({@code AttributeProto.AttributeType}). */
     public static int attributeType(AttributeProto a) {
-        if (a.hasType()) {
-            return a.getType().getNumber();
-        }
-        List<Long> v = a.getUnknownFields().hasField(ATTRIBUTE_TYPE)
-                ? a.getUnknownFields().getField(ATTRIBUTE_TYPE).getVarintList() : List.of();
-        return v.isEmpty() ? 0 : v.get(v.size() - 1).intValue();
+        return a.hasType() ? a.getType().getNumber() : 0;
     }
 
     /** The types of a type_proto (one) or type_protos (any number) attribute. */
     public static List<TypeProto> typeProtos(AttributeProto a) {
-        int field = attributeType(a) == TYPE_PROTO ? ATTRIBUTE_TP : ATTRIBUTE_TYPE_PROTOS;
-        List<TypeProto> types = new ArrayList<>();
-        try {
-            for (ByteString b : lengthDelimited(a.getUnknownFields(), field)) {
-                types.add(TypeProto.parseFrom(b));
-            }
-        } catch (InvalidProtocolBufferException e) {
-            throw new CompileException("attribute '" + a.getName() + "' holds a malformed type: " + e.getMessage());
-        }
-        return types;
+        return attributeType(a) == TYPE_PROTO ? List.of(a.getTp()) : a.getTypeProtosList();
     }
 
     /** Makes {@code a} a type_proto attribute (one type) or a type_protos one. */
     public static void setTypeProtos(AttributeProto.Builder a, boolean list, List<TypeProto> types) {
-        UnknownFieldSet.Field.Builder values = UnknownFieldSet.Field.newBuilder();
-        types.forEach(t -> values.addLengthDelimited(t.toByteString()));
-        a.clearType();
-        a.setUnknownFields(UnknownFieldSet.newBuilder(a.getUnknownFields())
-                .addField(ATTRIBUTE_TYPE, UnknownFieldSet.Field.newBuilder().addVarint(list ? TYPE_PROTOS : TYPE_PROTO).build())
-                .addField(list ? ATTRIBUTE_TYPE_PROTOS : ATTRIBUTE_TP, values.build()).build());
+        if (list) {
+            a.setType(AttributeProto.AttributeType.TYPE_PROTOS).clearTypeProtos().addAllTypeProtos(types);
+        } else {
+            a.setType(AttributeProto.AttributeType.TYPE_PROTO).setTp(types.get(0));
+        }
     }
 
     private static List<ByteString> lengthDelimited(UnknownFieldSet fields, int number) {

@@ -1,17 +1,17 @@
 package dev.kiln.compiler.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.CompileException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import shade.com.google.protobuf.ByteString;
-import shade.com.google.protobuf.CodedInputStream;
-import shade.com.google.protobuf.CodedOutputStream;
-import shade.com.google.protobuf.WireFormat;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 
 /**
  * A model-local function (onnx.proto's FunctionProto, which the bundled protobuf

@@ -1,13 +1,13 @@
 package dev.kiln.compiler.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorShapeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Attributes;
@@ -19,6 +19,7 @@ import dev.kiln.compiler.ir.Signature;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.Value;
 import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,20 @@ public final class OnnxImporter {
         ModelFile f = ModelFile.read(file);
         try {
             return convert(f.proto(), file.getFileName().toString(), f.sha256(), file.toAbsolutePath().getParent());
+        } catch (CompileException e) {
+            throw e.inFile(file.getFileName().toString());
+        }
+    }
+
+    /**
+     * Reads a protobuf model from {@code stream} (closed when done), naming it {@code file} in
+     * messages; external data is read from {@code baseDir} only (null: not at all). The
+     * fuzz tests' entry point: the same checks as {@link #read(Path)} without a file.
+     */
+    static Model read(InputStream stream, Path file, Path baseDir) {
+        ModelFile f = ModelFile.readProtobuf(stream, file);
+        try {
+            return convert(f.proto(), file.getFileName().toString(), f.sha256(), baseDir);
         } catch (CompileException e) {
             throw e.inFile(file.getFileName().toString());
         }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.Model;
+import dev.kiln.compiler.onnx.proto.OnnxMl.StringStringEntryProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -127,7 +127,7 @@ class ExternalDataTest {
     @Test
     void externalDataWithoutAModelDirectoryIsRefused() throws IOException {
         Path file = model(tmp.resolve("m"), "w.bin", 0);
-        var proto = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
+        var proto = dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
         CompileException e = assertThrows(CompileException.class, () -> OnnxImporter.convert(proto, "m.onnx", "", null));
         assertEquals("tensor 'w' uses external data, which is not allowed here", e.getMessage());
     }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import dev.kiln.compiler.testing.PassHarness;
 import java.io.IOException;
@@ -148,7 +148,7 @@ class OnnxImporterTest {
     @Test
     void aiOnnxDomainSpelledOutIsTheDefaultDomain() {
         ModelProto m = small().build().toBuilder().setOpsetImport(0,
-                ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("ai.onnx").setVersion(13)).build();
+                dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("ai.onnx").setVersion(13)).build();
         ModelProto withNodeDomain = m.toBuilder().setGraph(m.getGraph().toBuilder().setNode(0,
                 m.getGraph().getNode(0).toBuilder().setDomain("ai.onnx"))).build();
         Model model = PassHarness.importModel(withNodeDomain);
@@ -159,7 +159,7 @@ class OnnxImporterTest {
     @Test
     void unsupportedGraphFeaturesAreNamed() {
         OnnxModelBuilder sparse = small();
-        sparse.graph().addSparseInitializer(ai.onnx.proto.OnnxMl.SparseTensorProto.newBuilder()
+        sparse.graph().addSparseInitializer(dev.kiln.compiler.onnx.proto.OnnxMl.SparseTensorProto.newBuilder()
                 .setValues(OnnxModelBuilder.floatTensor("s", new float[] {1}, 1)).addDims(4));
         assertEquals("sparse initializers are not supported",
                 assertThrows(CompileException.class, () -> PassHarness.importModel(sparse.build())).getMessage());

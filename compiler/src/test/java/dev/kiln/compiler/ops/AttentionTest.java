@@ -4,10 +4,10 @@ import static dev.kiln.compiler.testing.OnnxModelBuilder.attr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.CompileOptions;

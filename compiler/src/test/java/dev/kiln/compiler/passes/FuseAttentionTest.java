@@ -4,7 +4,7 @@ import static dev.kiln.compiler.testing.OnnxModelBuilder.attr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Node;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import dev.kiln.compiler.testing.PassHarness;
 import java.util.Map;

@@ -1,12 +1,6 @@
 package dev.kiln.compiler.testing;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
@@ -14,6 +8,13 @@ import dev.kiln.compiler.ir.Storage;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.ops.Activation;
 import dev.kiln.compiler.ops.Attention;
 import dev.kiln.compiler.ops.FusedConv;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import shade.com.google.protobuf.ByteString;
 
 /**
  * Writes a typed IR graph back out as an ONNX model, so that ONNX Runtime can run

@@ -3,7 +3,6 @@ package dev.kiln.compiler.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Graph;
@@ -12,6 +11,7 @@ import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.onnx.text.OnnxTextReader;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.BindInputs;
 import dev.kiln.compiler.passes.CheckSupport;

@@ -2,11 +2,11 @@ package dev.kiln.compiler.onnx.text;
 
 import static dev.kiln.compiler.onnx.text.SyntaxErrors.at;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto.AttributeType;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TypeProto;
 import dev.kiln.compiler.onnx.NewerProtoFields;
 import dev.kiln.compiler.onnx.text.OnnxTextParser.AttributeContext;
 import dev.kiln.compiler.onnx.text.OnnxTextParser.GraphValueContext;
@@ -20,7 +20,7 @@ import dev.kiln.compiler.onnx.text.OnnxTextParser.TypeValueContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.Token;
-import shade.com.google.protobuf.ByteString;
+import com.google.protobuf.ByteString;
 
 /**
  * An attribute, {@code name = value} or {@code name: type = value}: the value's own

@@ -2,16 +2,16 @@ package dev.kiln.compiler.onnx.text;
 
 import static dev.kiln.compiler.onnx.text.SyntaxErrors.at;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorShapeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TypeProto;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.onnx.text.OnnxTextParser.ConstantDataContext;
 import java.math.BigInteger;
 import java.util.List;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
-import shade.com.google.protobuf.ByteString;
+import com.google.protobuf.ByteString;
 
 /**
  * Numbers, and tensors written as {@code float[2,2] {1, 2, 3, 4}}. The values go into

@@ -1,6 +1,6 @@
 package dev.kiln.compiler.onnx.text;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.CompileException;
 import java.util.Set;
 import org.antlr.v4.runtime.CharStreams;

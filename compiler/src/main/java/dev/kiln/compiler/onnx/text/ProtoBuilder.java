@@ -2,15 +2,15 @@ package dev.kiln.compiler.onnx.text;
 
 import static dev.kiln.compiler.onnx.text.SyntaxErrors.at;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.StringStringEntryProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorShapeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TypeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.onnx.NewerProtoFields;
 import dev.kiln.compiler.onnx.OnnxFunction;

@@ -1,6 +1,6 @@
 package dev.kiln.compiler.onnx.text;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package dev.kiln.compiler.onnx.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.onnx.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,10 +2,10 @@ package dev.kiln.compiler.onnx.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.onnx.TensorProtos;
@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import shade.com.google.protobuf.Descriptors.FieldDescriptor;
-import shade.com.google.protobuf.Message;
-import shade.com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import com.google.protobuf.UnknownFieldSet;
 
 /**
  * Whether two ModelProtos are the same model as far as the text syntax can say: the
