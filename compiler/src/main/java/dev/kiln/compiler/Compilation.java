@@ -3,6 +3,7 @@ package dev.kiln.compiler;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.ops.InputNeededAtCompileTime;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.BindInputs;
 import dev.kiln.compiler.passes.CheckSupport;
@@ -61,8 +62,11 @@ public record Compilation(Model model, Map<String, Integer> importedOps, List<Pa
             List<PassPipeline.Step> steps = pipeline.run(model.graph(), afterEachPass);
             MemoryPlan plan = MemoryPlanner.plan(model.graph(), registry);
             return new Compilation(model, imported, steps, plan);
+        } catch (InputNeededAtCompileTime e) {
+            throw new CompileException(e.getMessage() + "; bind it to a constant with "
+                    + bindings.syntax().constant(e.input(), "FILE")).inFile(model.location());
         } catch (CompileException e) {
-            throw e.inFile(model.sourceName());
+            throw e.inFile(model.location());
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.Generator;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.InputBindings;
 import java.io.File;
 import java.io.IOException;
@@ -105,7 +106,9 @@ public class GenerateMojo extends AbstractMojo {
             for (Map.Entry<String, ModelJob> e : jobs.entrySet()) {
                 generate(e.getKey(), e.getValue(), stamps, sourceDir, resourceDir);
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
+            throw new MojoExecutionException("Kiln: " + FileNames.reason(e, null), e);
+        } catch (UncheckedIOException e) {
             throw new MojoExecutionException("Kiln: " + e.getMessage(), e);
         }
         warnIfRuntimeMissing(jobs.values());
@@ -133,7 +136,7 @@ public class GenerateMojo extends AbstractMojo {
             String name = qualifiedName(job);
             ModelJob other = jobs.put(name, job);
             if (other != null) {
-                throw new MojoFailureException("Kiln: " + other.model() + " and " + job.model()
+                throw new MojoFailureException("Kiln: " + FileNames.of(other.model()) + " and " + FileNames.of(job.model())
                         + " would both generate " + name + "; give one a different <className> or <packageName>");
             }
         }
@@ -156,13 +159,8 @@ public class GenerateMojo extends AbstractMojo {
             Compilation compilation = Compilation.of(job.model(), bindings);
             generated = Generator.generate(compilation, job.options().withCompileFlags(bindings.describe()));
         } catch (CompileException e) {
-            // The compiler names the file by its base name; in a build the whole path says more.
-            String message = e.getMessage();
-            String shortName = job.model().getFileName() + ": ";
-            if (message.startsWith(shortName)) {
-                message = message.substring(shortName.length());
-            }
-            throw new MojoFailureException("Kiln: " + job.model() + ": " + message);
+            // The message names the model file, and the settings in the POM's syntax (ModelJob.bindings).
+            throw new MojoFailureException("Kiln: " + e.getMessage());
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Kiln: internal error compiling " + job.model() + ": " + e, e);
         }

@@ -112,8 +112,7 @@ public final class JavaBackend {
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (Node n : nodes) {
             if (kernels.find(n) == null) {
-                String op = (n.domain().isEmpty() ? "" : n.domain() + ".") + n.opType();
-                missing.computeIfAbsent(op + " (opset " + n.opset() + ")", k -> new ArrayList<>())
+                missing.computeIfAbsent(n.qualifiedOpType() + " (opset " + n.opset() + ")", k -> new ArrayList<>())
                         .add(n.name().isEmpty() ? "(unnamed)" : "'" + n.name() + "'");
             }
         }
@@ -143,7 +142,7 @@ public final class JavaBackend {
     private static CodeBlock kernelDoc(List<Node> nodes) {
         Node first = nodes.get(0);
         CodeBlock.Builder b = CodeBlock.builder();
-        b.add("$L $L: ", first.opType(), first.name().isEmpty() ? "(unnamed)" : "'" + SourceText.comment(first.name()) + "'");
+        b.add("$L $L: ", first.qualifiedOpType(), first.name().isEmpty() ? "(unnamed)" : "'" + SourceText.comment(first.name()) + "'");
         List<String> ins = new ArrayList<>();
         for (Value v : first.inputs()) {
             if (v != null) {

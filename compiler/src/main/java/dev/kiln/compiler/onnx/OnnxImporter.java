@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Attributes;
 import dev.kiln.compiler.ir.ElementType;
@@ -49,7 +50,7 @@ public final class OnnxImporter {
 
     /** Reads and checks a model file; every problem is a {@link CompileException} naming the file. */
     public static Model read(Path file) {
-        String name = file.getFileName().toString();
+        String location = FileNames.of(file);
         try {
             ModelProto proto;
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -60,23 +61,33 @@ public final class OnnxImporter {
                 proto = ModelProto.parseFrom(coded);
                 in.transferTo(java.io.OutputStream.nullOutputStream()); // hash any trailing bytes too
             }
-            return convert(proto, name, HexFormat.of().formatHex(sha.digest()), file.toAbsolutePath().getParent());
+            return convert(proto, file.getFileName().toString(), location, HexFormat.of().formatHex(sha.digest()),
+                    file.toAbsolutePath().getParent());
         } catch (NoSuchFileException e) {
-            throw new CompileException(file + ": no such file");
+            throw new CompileException(location + ": no such file");
         } catch (InvalidProtocolBufferException e) {
-            throw new CompileException(file + ": not an ONNX model (the protobuf data is truncated or malformed: "
+            throw new CompileException(location + ": not an ONNX model (the protobuf data is truncated or malformed: "
                     + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new CompileException(file + ": cannot read: " + e.getMessage());
+            throw new CompileException(location + ": cannot read: " + FileNames.reason(e, file));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } catch (CompileException e) {
-            throw e.inFile(name);
+            throw e.inFile(location);
         }
     }
 
-    /** Converts a parsed model. {@code baseDir} is where external data may be read from (null: nowhere). */
+    /** Converts a parsed model that has no file; messages name it {@code sourceName}. */
     public static Model convert(ModelProto proto, String sourceName, String sha256, Path baseDir) {
+        return convert(proto, sourceName, sourceName, sha256, baseDir);
+    }
+
+    /**
+     * Converts a parsed model. {@code baseDir} is where external data may be read from (null: nowhere).
+     *
+     * @param location how messages name the model file
+     */
+    private static Model convert(ModelProto proto, String sourceName, String location, String sha256, Path baseDir) {
         if (!proto.hasGraph() || proto.getIrVersion() <= 0) {
             throw new CompileException("not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph") + ")");
         }
@@ -94,7 +105,7 @@ public final class OnnxImporter {
         Builder b = new Builder(opsets, baseDir);
         b.readGraph(proto.getGraph());
         String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
-        return new Model(b.graph, sourceName, sha256, proto.getIrVersion(), opsets, producer,
+        return new Model(b.graph, sourceName, location, sha256, proto.getIrVersion(), opsets, producer,
                 b.inputSignatures, b.outputSignatures);
     }
 
