@@ -20,6 +20,7 @@ import dev.kiln.compiler.ir.Signature;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.Value;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import shade.com.google.protobuf.CodedInputStream;
 import shade.com.google.protobuf.InvalidProtocolBufferException;
 
@@ -50,11 +52,20 @@ public final class OnnxImporter {
 
     /** Reads and checks a model file; every problem is a {@link CompileException} naming the file. */
     public static Model read(Path file) {
+        return read(file, bytes -> { });
+    }
+
+    /**
+     * Like {@link #read(Path)}, telling {@code bytesRead} how many bytes of the file have
+     * been read so far, about every megabyte, for a progress display of a large model.
+     */
+    public static Model read(Path file, LongConsumer bytesRead) {
         String location = FileNames.of(file);
         try {
             ModelProto proto;
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
+            InputStream counted = new CountingInputStream(Files.newInputStream(file), bytesRead);
+            try (InputStream in = new DigestInputStream(new BufferedInputStream(counted, 1 << 16), sha)) {
                 CodedInputStream coded = CodedInputStream.newInstance(in);
                 coded.setSizeLimit(MAX_MODEL_BYTES);
                 coded.setRecursionLimit(200);
@@ -74,6 +85,40 @@ public final class OnnxImporter {
             throw new IllegalStateException(e);
         } catch (CompileException e) {
             throw e.inFile(location);
+        }
+    }
+
+    /** Passes on the count of bytes read each time another megabyte has gone through. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private final LongConsumer bytesRead;
+        private long count;
+        private long reported;
+
+        CountingInputStream(InputStream in, LongConsumer bytesRead) {
+            super(in);
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            counted(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            counted(Math.max(n, 0));
+            return n;
+        }
+
+        private void counted(int n) {
+            count += n;
+            if (count - reported >= 1 << 20) {
+                reported = count;
+                bytesRead.accept(count);
+            }
         }
     }
 
