@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--runs must be >= 1, --warmup >= 0 and every --threads value >= 1");
         }
-        GeneratedModel g = ModelCompiler.compile(model, binding, target.target());
+        GeneratedModel g = ModelCompiler.compile(model, binding, target);
         Graph graph = g.compilation().model().graph();
         float[][] data = ModelInputs.random(graph, seed);
         KilnRunner kiln = new KilnRunner(LoadedModel.of(g), data, graph);
@@ -106,7 +106,8 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
-            m.put("target", target.target().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("target", target.target());
+            m.put("cpu", g.compilation().profile().name());
             m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             m.put("cpus", Runtime.getRuntime().availableProcessors());
             m.put("warmup", warmup);

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.GeneratedModel;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.passes.PassPipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -51,17 +52,14 @@ final class CompileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GenerateOptions options;
+        KilnOptions options = target.options().withBindings(binding.toBindings())
+                .withPackage(packageName).withClassName(className).withStandalone(standalone);
         try {
-            options = GenerateOptions.defaults(model.getFileName().toString()).withTarget(target.target())
-                    .withPackage(packageName).withStandalone(standalone);
-            if (className != null) {
-                options = options.withClassName(className);
-            }
+            options.generateOptions(model.getFileName().toString());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        GeneratedModel g = ModelCompiler.compile(model, binding.toBindings(), options);
+        GeneratedModel g = ModelCompiler.compile(model, options);
         List<Path> files = g.writeTo(outputDir);
         Map<String, Object> summary = summary(g, files);
         PrintWriter out = spec.commandLine().getOut();
@@ -78,7 +76,8 @@ final class CompileCommand implements Callable<Integer> {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("model", model.toString());
         s.put("class", g.qualifiedName());
-        s.put("target", target.target().id());
+        s.put("target", target.target());
+        s.put("cpu", g.compilation().profile().name());
         s.put("files", files.stream().map(Path::toString).toList());
         s.put("importedNodes", total(g.compilation().importedOps()));
         s.put("importedOps", g.compilation().importedOps());
@@ -102,7 +101,8 @@ final class CompileCommand implements Callable<Integer> {
     }
 
     private void printText(PrintWriter out, GeneratedModel g, List<Path> files) {
-        out.println("compiled " + model + " -> " + g.qualifiedName() + " (target " + target.target().id() + ")");
+        out.println("compiled " + model + " -> " + g.qualifiedName() + " (target " + target.target() + ")");
+        out.println("  cpu     " + g.compilation().profile().summary());
         for (Path f : files) {
             out.println("  wrote   " + f);
         }

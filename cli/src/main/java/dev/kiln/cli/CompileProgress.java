@@ -55,25 +55,21 @@ final class CompileProgress implements AutoCloseable {
         };
     }
 
-    /** Called after each pass; the generation counts as one more step. */
+    /** Called after each of {@code count} passes; the code generation counts as one more step. */
     BiConsumer<Pass, Graph> passes(int count) {
         if (shown) {
             end();
             bar = bar("Compiling", count + 1, "");
         }
+        int[] done = {0};
         return (pass, graph) -> {
+            done[0]++;
             if (bar != null) {
                 bar.step();
-                bar.setExtraMessage(pass.name());
+                // After the last pass the back end writes the source.
+                bar.setExtraMessage(done[0] >= count ? "generating Java" : pass.name());
             }
         };
-    }
-
-    /** The passes are done; the back end writes the source. */
-    void generating() {
-        if (bar != null) {
-            bar.setExtraMessage("generating Java");
-        }
     }
 
     @Override

@@ -46,7 +46,7 @@ final class ConformanceCommand implements Callable<Integer> {
             throw new KilnException(suite + ": not a folder");
         }
         Pattern pattern = pattern();
-        ConformanceRunner runner = ConformanceRunner.forSuite(suite, target.target());
+        ConformanceRunner runner = ConformanceRunner.forSuite(suite, target.options());
         PrintWriter out = spec.commandLine().getOut();
         List<TestResult> results = new ArrayList<>();
         for (Path test : ConformanceRunner.tests(suite)) {
@@ -94,7 +94,7 @@ final class ConformanceCommand implements Callable<Integer> {
     }
 
     private void writeReport(List<TestResult> results) {
-        String text = ConformanceReport.markdown(suite.toString(), target.target().id(), results);
+        String text = ConformanceReport.markdown(suite.toString(), target.target(), results);
         try {
             Path parent = report.toAbsolutePath().getParent();
             if (parent != null) {

@@ -1,10 +1,8 @@
 package dev.kiln.cli;
 
-import dev.kiln.codegen.GenerateOptions;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.InProcessJavac;
-import dev.kiln.codegen.Target;
-import dev.kiln.compiler.InputBindings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -57,8 +55,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "exported from PyTorch)");
 
         long t0 = System.nanoTime();
-        GeneratedModel g = ModelCompiler.compile(modelFile, new InputBindings(),
-                GenerateOptions.defaults(modelFile.getFileName().toString()).withTarget(Target.JAVA));
+        GeneratedModel g = ModelCompiler.compile(modelFile, KilnOptions.defaults());
         Path sources = dir.resolve("src");
         g.writeTo(sources);
         out.printf("2. compile   %d ONNX nodes -> %d kernel calls; wrote %s and %s (%d bytes) in %d ms%n",
@@ -67,7 +64,8 @@ final class DemoCommand implements Callable<Integer> {
                 g.weightBytes(), (System.nanoTime() - t0) / 1_000_000);
 
         t0 = System.nanoTime();
-        InProcessJavac.Classes classes = InProcessJavac.compileClasses(g.sources(), DemoCommand.class.getClassLoader());
+        InProcessJavac.Classes classes = InProcessJavac.compileClasses(g.sources(), DemoCommand.class.getClassLoader(),
+                g.backend().javacOptions());
         Path classDir = dir.resolve("classes");
         for (Map.Entry<String, byte[]> c : classes.bytes().entrySet()) {
             Path file = classDir.resolve(c.getKey().replace('.', '/') + ".class");
@@ -75,7 +73,8 @@ final class DemoCommand implements Callable<Integer> {
             Files.write(file, c.getValue());
         }
         Files.copy(sources.resolve(g.weightsPath()), classDir.resolve(g.weightsPath()), StandardCopyOption.REPLACE_EXISTING);
-        out.printf("3. javac     %d classes (--release 8) in %s, in %d ms%n", classes.bytes().size(), classDir,
+        out.printf("3. javac     %d classes (%s) in %s, in %d ms%n", classes.bytes().size(),
+                String.join(" ", g.backend().javacOptions()), classDir,
                 (System.nanoTime() - t0) / 1_000_000);
 
         float[] input = RawFloats.read(extract(STEM + ".input.bin"), "the demo input");

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.ir.IrPrinter;
 import dev.kiln.compiler.ir.Model;
@@ -10,10 +11,10 @@ import dev.kiln.compiler.passes.CheckSupport;
 import dev.kiln.compiler.passes.PassPipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +43,9 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private BindingOptions binding;
 
+    @CommandLine.Mixin
+    private TargetOption target;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -61,17 +65,20 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printAfter(PrintWriter out) {
-        List<String> passes = PassPipeline.standard(OpRegistry.standard()).names();
+        KilnOptions options = target.options();
+        List<String> passes = new ArrayList<>(PassPipeline.standard(OpRegistry.standard()).names());
+        options.backend().passes(options.cpu()).forEach(p -> passes.add(p.name()));
         if (!passes.contains(afterPass)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--after: no pass named '" + afterPass + "' (passes: " + String.join(", ", passes) + ")");
         }
-        Compilation.of(model, binding.toBindings(), Set.of(), (pass, graph) -> {
+        Compilation.of(model, options.withBindings(binding.toBindings()).withAfterEachPass((pass, graph) -> {
             if (pass.name().equals(afterPass)) {
-                out.println("# " + model + " after " + afterPass);
+                out.println("# " + model + " after " + afterPass + " (target " + target.target() + ", cpu "
+                        + options.cpu().name() + ")");
                 out.print(IrPrinter.print(graph));
             }
-        });
+        }).compileOptions());
         out.flush();
     }
 

@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GeneratedModel g = ModelCompiler.compile(model, binding, target.target());
+        GeneratedModel g = ModelCompiler.compile(model, binding, target);
         float[][] data = ModelInputs.read(g.compilation().model().graph(), inputs);
         Object[] results = LoadedModel.of(g).run((Object[]) data);
         Value first = g.compilation().model().graph().outputs().get(0);

@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.LoadedModel;
 import dev.kiln.compiler.InputBindings;
@@ -68,8 +67,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tolerance must be >= 0");
         }
         InputBindings bindings = binding.toBindings();
-        GeneratedModel g = ModelCompiler.compile(model, bindings,
-                GenerateOptions.defaults(model.getFileName().toString()).withTarget(target.target()));
+        GeneratedModel g = ModelCompiler.compile(model, target.options().withBindings(bindings));
         Graph graph = g.compilation().model().graph();
         float[][] data = inputs.isEmpty() ? ModelInputs.random(graph, seed) : ModelInputs.read(graph, inputs);
         Object[] kiln = LoadedModel.of(g).run((Object[]) data);

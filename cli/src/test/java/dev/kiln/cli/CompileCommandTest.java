@@ -129,6 +129,7 @@ class CompileCommandTest {
             {"compile", model, "-o", tmp.toString(), "--dim", "batch"},
             {"compile", model, "-o", tmp.toString(), "--package", "not a package"},
             {"compile", model, "-o", tmp.toString(), "--target", "cuda"},
+            {"compile", model, "-o", tmp.toString(), "--cpu", "pentium"},
             {"frobnicate"},
             {},
         };
@@ -137,6 +138,38 @@ class CompileCommandTest {
             assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r);
             assertOneErrorLine(r);
         }
+    }
+
+    @Test
+    void cpuProfileIsInTheSummaryTheHeaderAndTheFingerprint() throws Exception {
+        String model = Cli.fixture("lowformer_tiny_op17_176.onnx").toString();
+        Path v3 = tmp.resolve("v3");
+        Path v4 = tmp.resolve("v4");
+        Cli.Result d = Cli.run("compile", model, "-o", v3.toString(), "--json");
+        Cli.Result r = Cli.run("compile", model, "-o", v4.toString(), "--cpu", "x86-64-v4");
+        assertEquals(0, d.exitCode(), d.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("x86-64-v3", MiniJson.object(d.out()).get("cpu"), "the default profile");
+        assertTrue(r.out().contains("cpu     x86-64-v4 (16 float lanes"), r.out());
+        String header = Files.readString(v4.resolve("kiln/generated/LowformerTinyOp17176.java"));
+        assertTrue(header.contains("Options: --target java --cpu x86-64-v4"), header.substring(0, 600));
+        assertTrue(header.contains("CPU profile: x86-64-v4 (16 float lanes"), header.substring(0, 600));
+        String defaultSource = Files.readString(v3.resolve("kiln/generated/LowformerTinyOp17176.java"));
+        assertTrue(!fingerprint(header).equals(fingerprint(defaultSource)), "the profile is part of the fingerprint");
+    }
+
+    @Test
+    void unknownCpuProfileNamesTheChoices() {
+        Cli.Result r = Cli.run("compile", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "-o", tmp.toString(),
+                "--cpu", "pentium");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--cpu: unknown CPU profile 'pentium' (profiles: generic, x86-64-v3, x86-64-v4, "
+                + "neon, native)"), r.err());
+    }
+
+    private static String fingerprint(String source) {
+        int at = source.indexOf("FINGERPRINT = \"");
+        return source.substring(at, at + 80);
     }
 
     @Test

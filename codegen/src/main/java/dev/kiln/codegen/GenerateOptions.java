@@ -3,16 +3,15 @@ package dev.kiln.codegen;
 import javax.lang.model.SourceVersion;
 
 /**
- * How to emit a compiled model.
+ * How to name and package a compiled model's source. (Everything that shaped the
+ * compilation itself, the back end and CPU profile included, is in the
+ * compilation's {@link dev.kiln.compiler.CompileOptions}.)
  *
  * @param packageName the generated class's package (default {@code kiln.generated})
  * @param className the generated class's simple name (default: from the model file name)
- * @param target the back end
  * @param standalone whether to copy the runtime classes into the package, so the output needs only a JDK
- * @param compileFlags the flags that shaped the compilation (bindings, disabled passes), for the header and fingerprint
  */
-public record GenerateOptions(String packageName, String className, Target target, boolean standalone,
-                              String compileFlags) {
+public record GenerateOptions(String packageName, String className, boolean standalone) {
     public static final String DEFAULT_PACKAGE = "kiln.generated";
 
     public GenerateOptions {
@@ -24,29 +23,21 @@ public record GenerateOptions(String packageName, String className, Target targe
         }
     }
 
-    /** Defaults for a model file: package {@code kiln.generated}, class named after the file, Java target. */
+    /** Defaults for a model file: package {@code kiln.generated}, class named after the file, not standalone. */
     public static GenerateOptions defaults(String modelFileName) {
-        return new GenerateOptions(DEFAULT_PACKAGE, classNameFor(modelFileName), Target.JAVA, false, "");
+        return new GenerateOptions(DEFAULT_PACKAGE, classNameFor(modelFileName), false);
     }
 
     public GenerateOptions withPackage(String p) {
-        return new GenerateOptions(p, className, target, standalone, compileFlags);
+        return new GenerateOptions(p, className, standalone);
     }
 
     public GenerateOptions withClassName(String c) {
-        return new GenerateOptions(packageName, c, target, standalone, compileFlags);
+        return new GenerateOptions(packageName, c, standalone);
     }
 
     public GenerateOptions withStandalone(boolean s) {
-        return new GenerateOptions(packageName, className, target, s, compileFlags);
-    }
-
-    public GenerateOptions withTarget(Target t) {
-        return new GenerateOptions(packageName, className, t, standalone, compileFlags);
-    }
-
-    public GenerateOptions withCompileFlags(String f) {
-        return new GenerateOptions(packageName, className, target, standalone, f);
+        return new GenerateOptions(packageName, className, s);
     }
 
     /**

@@ -35,6 +35,11 @@ public record GeneratedModel(String packageName, String className, Map<String, S
     public record Stats(int kernelMethods, int steps, int largestMethodChars) {
     }
 
+    /** The back end that wrote it: what javac and the JVM need for its sources. */
+    public Backend backend() {
+        return Backends.get(compilation.options().target().id());
+    }
+
     /** The fully qualified class name. */
     public String qualifiedName() {
         return packageName.isEmpty() ? className : packageName + "." + className;

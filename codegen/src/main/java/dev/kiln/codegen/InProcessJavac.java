@@ -35,18 +35,19 @@ public final class InProcessJavac {
     }
 
     /**
-     * Compiles {@code sources} (path -> text) for Java 8 and returns a class loader that
-     * defines the compiled classes, with kiln-runtime-min from {@code parent}.
+     * Compiles {@code sources} (path -> text) with a back end's javac options (e.g.
+     * {@code --release 8}) and returns a class loader that defines the compiled classes,
+     * with kiln-runtime-min from {@code parent}.
      *
      * @throws IllegalStateException with javac's messages if the source does not compile,
      *     which is a Kiln bug
      */
-    public static ClassLoader compile(Map<String, String> sources, ClassLoader parent) {
-        return compileClasses(sources, parent).loader();
+    public static ClassLoader compile(Map<String, String> sources, ClassLoader parent, List<String> javacOptions) {
+        return compileClasses(sources, parent, javacOptions).loader();
     }
 
     /** Like {@link #compile}, also returning the class files. */
-    public static Classes compileClasses(Map<String, String> sources, ClassLoader parent) {
+    public static Classes compileClasses(Map<String, String> sources, ClassLoader parent, List<String> javacOptions) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no Java compiler in this runtime: run Kiln on a JDK, not a JRE");
@@ -73,8 +74,8 @@ public final class InProcessJavac {
                     };
                 }
             };
-            List<String> options = List.of("--release", "8", "-Xlint:-options", "-proc:none", "-g",
-                    "-classpath", runtimeClasspath());
+            List<String> options = new ArrayList<>(javacOptions);
+            options.addAll(List.of("-Xlint:-options", "-proc:none", "-g", "-classpath", runtimeClasspath()));
             boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
             if (!ok) {
                 StringBuilder s = new StringBuilder("generated code does not compile (a Kiln bug):");

@@ -31,7 +31,8 @@ public final class LoadedModel {
 
     /** Compiles the sources with javac in this process and loads the weights. */
     public static LoadedModel of(GeneratedModel model) {
-        ClassLoader loader = InProcessJavac.compile(model.sources(), LoadedModel.class.getClassLoader());
+        ClassLoader loader = InProcessJavac.compile(model.sources(), LoadedModel.class.getClassLoader(),
+                model.backend().javacOptions());
         try {
             Class<?> type = loader.loadClass(model.qualifiedName());
             Method load = type.getMethod("load", InputStream.class);

@@ -1,6 +1,5 @@
 package dev.kiln.codegen;
 
-import dev.kiln.codegen.java.JavaKernels;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ops.OpDef;
 import dev.kiln.compiler.ops.OpRegistry;
@@ -24,7 +23,7 @@ public final class OperatorTable {
         List<OpDef> ops = OpRegistry.standard().all().stream()
                 .sorted(Comparator.comparing(OpDef::domain).thenComparing(OpDef::opType))
                 .toList();
-        JavaKernels java = new JavaKernels();
+        List<Backend> backends = Backends.all();
         StringBuilder md = new StringBuilder();
         md.append("# Supported operators\n\n")
                 .append("Generated from Kiln's op registry by `./kiln operators -o docs/operators.md`; ")
@@ -32,31 +31,33 @@ public final class OperatorTable {
                 .append("- **Opsets**: the ai.onnx opset versions whose semantics Kiln implements for the op. ")
                 .append("A model importing an opset outside the range is refused with an error naming the node.\n")
                 .append("- **Element types**: the types of the op's main input.\n")
-                .append("- **java**: how the `java` back end runs it: `kernel` (generated code), ")
+                .append("- **").append(String.join("**, **", Backends.ids())).append("**: how each back end ")
+                .append("runs it: `kernel` (generated code), ")
                 .append("`view` (no code: the output shares the input's buffer), or `compile time` (no kernel: ")
                 .append("a pass removes the node (Dropout) or computes it while compiling, as in shape ")
                 .append("computations; where it cannot, compilation fails naming the node).\n\n");
-        table(md, ops.stream().filter(op -> op.domain().equals(Node.ONNX_DOMAIN)).toList(), java);
+        table(md, ops.stream().filter(op -> op.domain().equals(Node.ONNX_DOMAIN)).toList(), backends);
         List<OpDef> own = ops.stream().filter(op -> !op.domain().equals(Node.ONNX_DOMAIN)).toList();
         if (!own.isEmpty()) {
             md.append("\n## Kiln's own operators\n\n")
                     .append("Made by the fusion passes, never read from a model file.\n\n");
-            table(md, own, java);
+            table(md, own, backends);
         }
         md.append("\n").append(ops.size()).append(" operators.\n");
         return md.toString();
     }
 
-    private static void table(StringBuilder md, List<OpDef> ops, JavaKernels java) {
-        md.append("| Operator | Opsets | Element types | java | Notes |\n");
-        md.append("|---|---|---|---|---|\n");
+    private static void table(StringBuilder md, List<OpDef> ops, List<Backend> backends) {
+        md.append("| Operator | Opsets | Element types | ");
+        backends.forEach(b -> md.append(b.id()).append(" | "));
+        md.append("Notes |\n|---|---|---|").append("---|".repeat(backends.size())).append("---|\n");
         for (OpDef op : ops) {
             md.append("| ").append(op.domain().isEmpty() ? op.opType() : op.domain() + "." + op.opType())
                     .append(" | ").append(opsets(op))
                     .append(" | ").append(describe(op.elementTypes()))
-                    .append(" | ").append(howJavaRunsIt(op, java))
-                    .append(" | ").append(op.notes().replace("|", "\\|"))
-                    .append(" |\n");
+                    .append(" | ");
+            backends.forEach(b -> md.append(howItRuns(op, b)).append(" | "));
+            md.append(op.notes().replace("|", "\\|")).append(" |\n");
         }
     }
 
@@ -97,8 +98,8 @@ public final class OperatorTable {
         return op.minOpset() + "–" + op.maxOpset();
     }
 
-    private static String howJavaRunsIt(OpDef op, JavaKernels java) {
-        if (java.has(op.domain(), op.opType())) {
+    private static String howItRuns(OpDef op, Backend backend) {
+        if (backend.hasKernel(op.domain(), op.opType())) {
             return "kernel";
         }
         return op.isView(null) ? "view" : "compile time";

@@ -39,7 +39,8 @@ class GeneratedCodeContractTest {
     @BeforeAll
     static void compile() throws Exception {
         model = KilnRunner.generate(Fixtures.model(STEM), new InputBindings());
-        classes = InProcessJavac.compileClasses(model.sources(), GeneratedCodeContractTest.class.getClassLoader());
+        classes = InProcessJavac.compileClasses(model.sources(), GeneratedCodeContractTest.class.getClassLoader(),
+                model.backend().javacOptions());
         type = classes.loader().loadClass(model.qualifiedName());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         model.writeWeights(out);
@@ -207,7 +208,8 @@ class GeneratedCodeContractTest {
         // With the output directory on the classpath, load() finds the weights beside the class.
         try (java.net.URLClassLoader resources = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
                 GeneratedCodeContractTest.class.getClassLoader())) {
-            Class<?> t = InProcessJavac.compile(model.sources(), resources).loadClass(model.qualifiedName());
+            Class<?> t = InProcessJavac.compile(model.sources(), resources, model.backend().javacOptions())
+                    .loadClass(model.qualifiedName());
             Object fromClasspath = t.getMethod("load").invoke(null);
             float[] y = (float[]) t.getMethod("run", float[].class).invoke(fromClasspath, (Object) Fixtures.input(STEM));
             assertArrayEquals(Fixtures.pytorchOutput(STEM), y, 1e-4f);
@@ -216,12 +218,13 @@ class GeneratedCodeContractTest {
 
     @Test
     void standaloneOutputNeedsOnlyTheJdk() throws Exception {
-        GeneratedModel standalone = Generator.generate(model.compilation(),
+        GeneratedModel standalone = model.backend().generate(model.compilation(),
                 GenerateOptions.defaults("lowformer_tiny_op13.onnx").withStandalone(true).withPackage("demo.model"));
         assertTrue(standalone.sources().keySet().containsAll(List.of("demo/model/WeightFile.java",
                 "demo/model/WorkerPool.java", "demo/model/LowformerTinyOp13.java")));
         // Compile against the JDK alone: the parent loader is the platform loader, which has no Kiln classes.
-        InProcessJavac.Classes c = InProcessJavac.compileClasses(standalone.sources(), ClassLoader.getPlatformClassLoader());
+        InProcessJavac.Classes c = InProcessJavac.compileClasses(standalone.sources(), ClassLoader.getPlatformClassLoader(),
+                standalone.backend().javacOptions());
         Class<?> t = c.loader().loadClass("demo.model.LowformerTinyOp13");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         standalone.writeWeights(out);
@@ -229,5 +232,41 @@ class GeneratedCodeContractTest {
         float[] y = (float[]) t.getMethod("run", float[].class).invoke(instance, (Object) Fixtures.input(STEM));
         assertArrayEquals(Fixtures.pytorchOutput(STEM), y, 1e-4f);
         assertTrue(Arrays.stream(t.getDeclaredFields()).noneMatch(f -> f.getType().getName().startsWith("dev.kiln")));
+    }
+
+    /**
+     * A kiln-runtime-min of another API level (here: the runtime as it was before KilnRuntime
+     * existed, API 1) is refused when the model loads, with both versions named, before any
+     * call could fail with a NoSuchMethodError.
+     */
+    @Test
+    void aRuntimeOfAnotherApiLevelIsRefusedNamingBoth() throws Exception {
+        Map<String, String> oldRuntime = new java.util.TreeMap<>();
+        for (String name : dev.kiln.codegen.java.Runtime.CLASSES) {
+            if (!name.equals("KilnRuntime")) {
+                String path = "dev/kiln/runtime/" + name + ".java";
+                try (InputStream in = GeneratedCodeContractTest.class.getResourceAsStream("/" + path)) {
+                    oldRuntime.put(path, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        ClassLoader old = InProcessJavac.compile(oldRuntime, ClassLoader.getPlatformClassLoader(), List.of("--release", "8"));
+        ClassLoader withOldRuntime = new ClassLoader(old) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                byte[] b = classes.bytes().get(name);
+                if (b == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                return defineClass(name, b, 0, b.length);
+            }
+        };
+        Class<?> t = withOldRuntime.loadClass(model.qualifiedName());
+        InvocationTargetException e = assertThrows(InvocationTargetException.class,
+                () -> t.getMethod("load", InputStream.class).invoke(null, new ByteArrayInputStream(weights)));
+        assertEquals(IllegalStateException.class, e.getCause().getClass(), e.getCause().toString());
+        String message = e.getCause().getMessage();
+        assertTrue(message.startsWith("LowformerTinyOp13 was generated by Kiln " + dev.kiln.compiler.KilnVersion.VERSION
+                + " for kiln-runtime-min API 2, but the kiln-runtime-min on the classpath has API 1"), message);
     }
 }

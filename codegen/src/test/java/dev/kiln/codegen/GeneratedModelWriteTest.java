@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kiln.compiler.Compilation;
-import dev.kiln.compiler.InputBindings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +23,7 @@ class GeneratedModelWriteTest {
     private static final Path MODEL = Path.of("..", "conformance", "onnx-node-tests", "test_relu", "model.onnx");
 
     private static GeneratedModel generate() {
-        return Generator.generate(Compilation.of(MODEL, new InputBindings()),
-                GenerateOptions.defaults("relu.onnx").withPackage("it.kiln"));
+        return Kiln.compile(MODEL, KilnOptions.defaults().withPackage("it.kiln").withClassName("Relu"));
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.kiln.compiler.onnx.OnnxImporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Runs a model built in a test the way users do: the whole compiler (import, passes),
@@ -20,14 +19,13 @@ final class KilnRunner {
 
     /** The model compiled with every pass and no input bindings (it throws CompileException for what Kiln refuses). */
     static Compilation compile(ModelProto model) {
-        return Compilation.of(OnnxImporter.convert(model, "test_model.onnx", null, null), new InputBindings(),
-                Set.of(), (pass, graph) -> { });
+        return Compilation.of(OnnxImporter.convert(model, "test_model.onnx", null, null),
+                KilnOptions.defaults().compileOptions());
     }
 
     /** A model file compiled with the java back end (its class named after the file), for the end-to-end tests. */
     static GeneratedModel generate(Path model, InputBindings bindings) {
-        Compilation c = Compilation.of(model, bindings);
-        return Generator.generate(c, GenerateOptions.defaults(model.getFileName().toString()));
+        return Kiln.compile(model, KilnOptions.defaults().withBindings(bindings));
     }
 
     /** Kiln's outputs for {@code inputs} (in graph input order), run with {@code threads} worker threads. */
@@ -37,7 +35,8 @@ final class KilnRunner {
 
     /** Kiln's outputs, typed as the compiled graph's outputs. */
     static List<Tensor> run(Compilation compilation, List<Tensor> inputs, int threads) {
-        LoadedModel loaded = LoadedModel.of(Generator.generate(compilation, GenerateOptions.defaults("test_model")));
+        Backend backend = Backends.get(compilation.options().target().id());
+        LoadedModel loaded = LoadedModel.of(backend.generate(compilation, GenerateOptions.defaults("test_model")));
         loaded.setThreads(threads);
         Object[] out = loaded.run(inputs.stream().map(Tensor::data).toArray());
         List<Tensor> result = new ArrayList<>();

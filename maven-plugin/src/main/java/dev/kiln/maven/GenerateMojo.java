@@ -1,11 +1,9 @@
 package dev.kiln.maven;
 
 import dev.kiln.codegen.GeneratedModel;
-import dev.kiln.codegen.Generator;
+import dev.kiln.codegen.Kiln;
 import dev.kiln.compiler.CompileException;
-import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.FileNames;
-import dev.kiln.compiler.InputBindings;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +63,13 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter
     private String target;
 
+    /**
+     * The CPU profile the code is shaped for: {@code generic}, {@code x86-64-v3} (the default),
+     * {@code x86-64-v4}, {@code neon}, or {@code native} (the build machine); also the entries' default.
+     */
+    @Parameter
+    private String cpu;
+
     /** Several models, each with the settings above. */
     @Parameter
     private List<ModelEntry> models;
@@ -118,7 +123,7 @@ public class GenerateMojo extends AbstractMojo {
 
     /** The configured models by qualified class name, checked. */
     private Map<String, ModelJob> jobs() throws MojoFailureException {
-        ModelEntry top = new ModelEntry(model, packageName, className, target, standalone, shapes, dims, constants);
+        ModelEntry top = new ModelEntry(model, packageName, className, target, cpu, standalone, shapes, dims, constants);
         List<ModelEntry> entries = new ArrayList<>();
         if (model != null) {
             entries.add(top);
@@ -155,9 +160,7 @@ public class GenerateMojo extends AbstractMojo {
         List<Path> previous = stamps.files(name);
         GeneratedModel generated;
         try {
-            InputBindings bindings = job.bindings();
-            Compilation compilation = Compilation.of(job.model(), bindings);
-            generated = Generator.generate(compilation, job.options().withCompileFlags(bindings.describe()));
+            generated = Kiln.compile(job.model(), job.kilnOptions());
         } catch (CompileException e) {
             // The message names the model file, and the settings in the POM's syntax (ModelJob.bindings).
             throw new MojoFailureException("Kiln: " + e.getMessage());

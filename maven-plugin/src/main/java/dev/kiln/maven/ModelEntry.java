@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * One model of the {@code <models>} list, as Maven fills it in from the POM. Unset
- * fields take the goal's top-level value (package, target, standalone) or the default.
+ * fields take the goal's top-level value (package, target, cpu, standalone) or the default.
  */
 public class ModelEntry {
     /** The .onnx file, relative to the project's base directory. */
@@ -13,6 +13,7 @@ public class ModelEntry {
     String packageName;
     String className;
     String target;
+    String cpu;
     Boolean standalone;
     /** {@code INPUT=1x3x224x224}: an input's whole shape. */
     List<String> shapes = new ArrayList<>();
@@ -24,12 +25,13 @@ public class ModelEntry {
     public ModelEntry() {
     }
 
-    ModelEntry(String model, String packageName, String className, String target, Boolean standalone,
+    ModelEntry(String model, String packageName, String className, String target, String cpu, Boolean standalone,
                List<String> shapes, List<String> dims, List<String> constants) {
         this.model = model;
         this.packageName = packageName;
         this.className = className;
         this.target = target;
+        this.cpu = cpu;
         this.standalone = standalone;
         this.shapes = shapes == null ? new ArrayList<>() : shapes;
         this.dims = dims == null ? new ArrayList<>() : dims;

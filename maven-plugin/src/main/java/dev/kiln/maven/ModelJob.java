@@ -1,12 +1,14 @@
 package dev.kiln.maven;
 
+import dev.kiln.codegen.Backends;
 import dev.kiln.codegen.GenerateOptions;
-import dev.kiln.codegen.Target;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.BindingSyntax;
 import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.KilnVersion;
 import dev.kiln.compiler.onnx.TensorProtos;
+import dev.kiln.compiler.target.TargetProfile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,14 +22,17 @@ import java.util.Map;
 import org.apache.maven.plugin.MojoFailureException;
 
 /**
- * One model to generate, with every setting resolved: the model file, the generate
- * options and the input bindings. Building it checks the configuration, so mistakes
- * are reported before anything is compiled.
+ * One model to generate, with every setting resolved: the model file, the back end
+ * and CPU profile, the names of the output and the input bindings. Building it
+ * checks the configuration, so mistakes are reported before anything is compiled.
  *
+ * @param target the back end's name
+ * @param cpu the CPU profile
+ * @param options the output's package, class name and standalone setting
  * @param constantFiles the TensorProto files of {@code <constants>}, by input name
  */
-record ModelJob(Path model, GenerateOptions options, Map<String, long[]> shapes, Map<String, Long> dims,
-                Map<String, Path> constantFiles) {
+record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions options, Map<String, long[]> shapes,
+                Map<String, Long> dims, Map<String, Path> constantFiles) {
 
     /**
      * Resolves an entry against the project directory and the goal's top-level defaults.
@@ -44,6 +49,8 @@ record ModelJob(Path model, GenerateOptions options, Map<String, long[]> shapes,
         }
         String where = "Kiln: " + FileNames.of(model);
         GenerateOptions options = GenerateOptions.defaults(model.getFileName().toString());
+        String target = Backends.DEFAULT;
+        TargetProfile cpu = TargetProfile.DEFAULT;
         try {
             String packageName = first(e.packageName, defaults.packageName);
             if (packageName != null) {
@@ -52,9 +59,13 @@ record ModelJob(Path model, GenerateOptions options, Map<String, long[]> shapes,
             if (e.className != null) {
                 options = options.withClassName(e.className.trim());
             }
-            String target = first(e.target, defaults.target);
-            if (target != null) {
-                options = options.withTarget(Target.of(target.trim()));
+            String targetSetting = first(e.target, defaults.target);
+            if (targetSetting != null) {
+                target = Backends.get(targetSetting.trim()).id();
+            }
+            String cpuSetting = first(e.cpu, defaults.cpu);
+            if (cpuSetting != null) {
+                cpu = TargetProfile.named(cpuSetting);
             }
             options = options.withStandalone(Boolean.TRUE.equals(first(e.standalone, defaults.standalone)));
         } catch (IllegalArgumentException ex) {
@@ -80,7 +91,14 @@ record ModelJob(Path model, GenerateOptions options, Map<String, long[]> shapes,
             }
             constants.put(kv[0], file);
         }
-        return new ModelJob(model, options, shapes, dims, constants);
+        return new ModelJob(model, target, cpu, options, shapes, dims, constants);
+    }
+
+    /** Everything Kiln takes for this model; reads the constant tensors. */
+    KilnOptions kilnOptions() {
+        return KilnOptions.defaults().withTarget(target).withCpu(cpu).withBindings(bindings())
+                .withPackage(options.packageName()).withClassName(options.className())
+                .withStandalone(options.standalone());
     }
 
     /** How the compiler's errors write a binding: as the POM setting that fixes it. */
@@ -119,6 +137,7 @@ record ModelJob(Path model, GenerateOptions options, Map<String, long[]> shapes,
         }
         text(sha, "kiln " + KilnVersion.VERSION);
         text(sha, options.toString());
+        text(sha, "--target " + target + " --cpu " + cpu);
         text(sha, compileFlags());
         text(sha, sourceDir.toAbsolutePath() + "\n" + resourceDir.toAbsolutePath());
         bytes(sha, model);

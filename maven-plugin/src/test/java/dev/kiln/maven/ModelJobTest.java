@@ -87,5 +87,27 @@ class ModelJobTest {
         shaped.dims = List.of("n=1");
         assertNotEquals(base, ModelJob.of(shaped, ROOT, NO_DEFAULTS).stamp(src, res));
         assertNotEquals(base, ModelJob.of(entry(RELU), ROOT, NO_DEFAULTS).stamp(src, Path.of("elsewhere")));
+        ModelEntry v4 = entry(RELU);
+        v4.cpu = "x86-64-v4";
+        assertNotEquals(base, ModelJob.of(v4, ROOT, NO_DEFAULTS).stamp(src, res));
+    }
+
+    @Test
+    void cpuProfileComesFromTheEntryOrTheTopLevelAndUnknownOnesNameTheChoices() throws Exception {
+        assertEquals("x86-64-v3", ModelJob.of(entry(RELU), ROOT, NO_DEFAULTS).cpu().name(), "the fixed default");
+        ModelEntry defaults = entry(null);
+        defaults.cpu = "neon";
+        assertEquals("neon", ModelJob.of(entry(RELU), ROOT, defaults).cpu().name());
+        ModelEntry own = entry(RELU);
+        own.cpu = "x86-64-v4";
+        ModelJob job = ModelJob.of(own, ROOT, defaults);
+        assertEquals("x86-64-v4", job.cpu().name());
+        assertEquals("x86-64-v4", job.kilnOptions().cpu().name());
+
+        ModelEntry unknown = entry(RELU);
+        unknown.cpu = "pentium";
+        MojoFailureException e = assertThrows(MojoFailureException.class, () -> ModelJob.of(unknown, ROOT, NO_DEFAULTS));
+        assertEquals("model model.onnx: unknown CPU profile 'pentium' (profiles: generic, x86-64-v3, x86-64-v4, neon, "
+                + "native)", e.getMessage());
     }
 }

@@ -50,14 +50,14 @@ public final class WorkerPool {
     }
 
     /**
-     * Runs {@code task.runRange(step, lo, hi)} over ranges that together cover
-     * {@code [0, count)}, and returns when all of them are done. A throwable from
-     * any range is rethrown here.
+     * Runs {@code task.runRange(step, part, lo, hi)} over ranges that together cover
+     * {@code [0, count)}, part {@code i} of {@code n} on one thread, and returns when all
+     * of them are done. Part 0 is the caller's. A throwable from any range is rethrown here.
      */
     public void parallelFor(RangeTask task, int step, int count) {
         int parts = Math.min(threads, count);
         if (parts <= 1 || shared.closed || !busy.compareAndSet(false, true)) {
-            task.runRange(step, 0, count);
+            task.runRange(step, 0, 0, count);
             return;
         }
         try {
@@ -74,7 +74,7 @@ public final class WorkerPool {
                 workers[i].post(ticket);
             }
             try {
-                task.runRange(step, 0, (int) ((long) count / parts));
+                task.runRange(step, 0, 0, (int) ((long) count / parts));
             } catch (Throwable t) {
                 s.fail(t);
             }
@@ -193,7 +193,7 @@ public final class WorkerPool {
                 try {
                     long lo = (long) s.count * index / s.parts;
                     long hi = (long) s.count * (index + 1) / s.parts;
-                    s.task.runRange(s.step, (int) lo, (int) hi);
+                    s.task.runRange(s.step, index, (int) lo, (int) hi);
                 } catch (Throwable e) {
                     s.fail(e);
                 }

@@ -13,24 +13,41 @@ import org.junit.jupiter.api.Timeout;
  * the caller, nested and post-close use run on the caller instead of hanging.
  * The timeouts only turn a hang into a failure; nothing here measures speed.
  */
-@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WorkerPoolTest {
 
-    /** Counts how often each index of each step was run. */
+    /** Counts how often each index of each step was run, and which part ran it. */
     private static final class Counting implements RangeTask {
         final AtomicIntegerArray hits;
+        final AtomicIntegerArray partOf;
         final int step;
+        volatile Thread partZero;
 
         Counting(int count, int step) {
             this.hits = new AtomicIntegerArray(count);
+            this.partOf = new AtomicIntegerArray(count);
             this.step = step;
         }
 
         @Override
-        public void runRange(int s, int lo, int hi) {
+        public void runRange(int s, int part, int lo, int hi) {
             assertEquals(step, s);
+            if (part == 0) {
+                partZero = Thread.currentThread();
+            }
             for (int i = lo; i < hi; i++) {
                 hits.incrementAndGet(i);
+                partOf.set(i, part);
+            }
+        }
+
+        /** Part {@code p} of {@code parts} ran exactly the indices the pool's split gives it. */
+        void assertPartsSplitEvenly(int parts) {
+            int count = hits.length();
+            for (int p = 0; p < parts; p++) {
+                for (int i = (int) ((long) count * p / parts); i < (long) count * (p + 1) / parts; i++) {
+                    assertEquals(p, partOf.get(i), "index " + i + " of " + count + " in " + parts + " parts");
+                }
             }
         }
 
@@ -56,6 +73,8 @@ class WorkerPoolTest {
                 Counting big = new Counting(1_000_003, 5);
                 pool.parallelFor(big, 5, 1_000_003);
                 big.assertEachOnce();
+                big.assertPartsSplitEvenly(threads);
+                assertEquals(Thread.currentThread(), big.partZero, "the caller runs part 0");
             } finally {
                 pool.close();
             }
@@ -69,7 +88,7 @@ class WorkerPoolTest {
             IllegalStateException boom = new IllegalStateException("boom");
             for (int failing = 0; failing < 4; failing++) {
                 int index = failing * 25;
-                RuntimeException e = assertThrows(IllegalStateException.class, () -> pool.parallelFor((s, lo, hi) -> {
+                RuntimeException e = assertThrows(IllegalStateException.class, () -> pool.parallelFor((s, part, lo, hi) -> {
                     if (lo <= index && index < hi) {
                         throw boom;
                     }
@@ -91,10 +110,10 @@ class WorkerPoolTest {
             int outer = 6;
             int inner = 50;
             AtomicIntegerArray hits = new AtomicIntegerArray(outer * inner);
-            pool.parallelFor((s, lo, hi) -> {
+            pool.parallelFor((s, part, lo, hi) -> {
                 for (int o = lo; o < hi; o++) {
                     int base = o * inner;
-                    pool.parallelFor((s2, lo2, hi2) -> {
+                    pool.parallelFor((s2, part2, lo2, hi2) -> {
                         for (int i = lo2; i < hi2; i++) {
                             hits.incrementAndGet(base + i);
                         }
@@ -152,7 +171,7 @@ class WorkerPoolTest {
         pool.close();
         Thread caller = Thread.currentThread();
         AtomicIntegerArray hits = new AtomicIntegerArray(100);
-        pool.parallelFor((s, lo, hi) -> {
+        pool.parallelFor((s, part, lo, hi) -> {
             assertSame(caller, Thread.currentThread());
             for (int i = lo; i < hi; i++) {
                 hits.incrementAndGet(i);

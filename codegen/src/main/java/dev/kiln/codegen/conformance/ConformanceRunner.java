@@ -1,10 +1,9 @@
 package dev.kiln.codegen.conformance;
 
-import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.GeneratedModel;
-import dev.kiln.codegen.Generator;
+import dev.kiln.codegen.Kiln;
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.codegen.LoadedModel;
-import dev.kiln.codegen.Target;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.InputBindings;
@@ -41,20 +40,21 @@ import java.util.stream.Stream;
  * others get their shapes from it, as a user would pass them.
  */
 public final class ConformanceRunner {
-    private final Target target;
+    private final KilnOptions options;
     private final Map<String, String> opOfTest;
 
     /**
+     * @param options the back end and CPU profile to run the tests on (bindings come from each test)
      * @param opOfTest the operator each test is for (from INDEX.tsv); tests not listed use their first node's op
      */
-    public ConformanceRunner(Target target, Map<String, String> opOfTest) {
-        this.target = target;
+    public ConformanceRunner(KilnOptions options, Map<String, String> opOfTest) {
+        this.options = options;
         this.opOfTest = opOfTest;
     }
 
     /** A runner for a suite folder, reading its INDEX.tsv if there is one. */
-    public static ConformanceRunner forSuite(Path suite, Target target) {
-        return new ConformanceRunner(target, readIndex(suite.resolve("INDEX.tsv")));
+    public static ConformanceRunner forSuite(Path suite, KilnOptions options) {
+        return new ConformanceRunner(options, readIndex(suite.resolve("INDEX.tsv")));
     }
 
     /** Every test folder (one holding a model.onnx) under {@code suite}, sorted by name. */
@@ -114,8 +114,8 @@ public final class ConformanceRunner {
                 runtimeInputs.add(t.data());
             }
         }
-        Compilation c = Compilation.of(model, bindings, Set.of(), (p, g) -> { });
-        GeneratedModel generated = Generator.generate(c, GenerateOptions.defaults("conformance_test").withTarget(target));
+        GeneratedModel generated = Kiln.compile(model, options.withBindings(bindings).withClassName("ConformanceTest"));
+        Compilation c = generated.compilation();
         LoadedModel loaded = LoadedModel.of(generated);
         Object[] actual = loaded.run(runtimeInputs.toArray());
         if (actual.length != expected.size()) {

@@ -3,6 +3,7 @@ package dev.kiln.codegen.java;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import dev.kiln.codegen.Backend;
 import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.SourceText;
@@ -13,7 +14,9 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.ops.OpDef;
 import dev.kiln.compiler.ops.OpRegistry;
+import dev.kiln.compiler.passes.Pass;
 import dev.kiln.compiler.plan.MemoryPlan;
+import dev.kiln.compiler.target.TargetProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,19 +33,87 @@ import java.util.TreeMap;
 import javax.lang.model.element.Modifier;
 
 /**
- * The {@code java} back end: one Java 8 source file per model, with one static
- * method per distinct kernel (identical nodes share one), a step list that calls
- * them in order, and the public API of DESIGN.md's generated-code contract.
+ * A back end that writes Java: one source file per model, with one static method
+ * per distinct kernel (identical nodes share one), a step list that calls them in
+ * order, and the public API of DESIGN.md's generated-code contract. Which kernel
+ * writes each op is its kernel table; the {@code java} back end is this class with
+ * the scalar kernels.
  */
-public final class JavaBackend {
-    private final JavaKernels kernels = new JavaKernels();
+public final class JavaBackend implements Backend {
+    private final String id;
+    private final String description;
+    private final JavaKernels kernels;
+    private final List<String> javacOptions;
+    private final List<String> jvmOptions;
 
     /** One kernel call of an inference. */
     record Step(int index, Node node, String method, CodeBlock arguments, int work, boolean parallel) {
     }
 
+    /**
+     * @param id the name {@code --target} takes
+     * @param kernels the kernel of each op this back end runs
+     * @param javacOptions what javac needs for the output
+     * @param jvmOptions what the JVM needs to run it
+     */
+    public JavaBackend(String id, String description, JavaKernels kernels, List<String> javacOptions,
+                       List<String> jvmOptions) {
+        this.id = id;
+        this.description = description;
+        this.kernels = kernels;
+        this.javacOptions = List.copyOf(javacOptions);
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** The {@code java} back end: plain Java 8 source, scalar loops, for any JVM and Android. */
+    public static JavaBackend scalar() {
+        return new JavaBackend("java", "plain Java 8 source with scalar loops: any JVM, Android",
+                JavaKernels.scalar(), List.of("--release", "8"), List.of());
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public boolean hasKernel(String domain, String op) {
+        return kernels.has(domain, op);
+    }
+
+    @Override
+    public List<String> javacOptions() {
+        return javacOptions;
+    }
+
+    @Override
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    @Override
+    public List<Pass> passes(TargetProfile profile) {
+        return List.of();
+    }
+
+    @Override
+    public long scratchFloats(Node node, TargetProfile profile) {
+        JavaKernel k = kernels.find(node);
+        return k == null ? 0 : k.scratchFloats(node, profile);
+    }
+
     /** Emits {@code compilation} as Java source. */
+    @Override
     public GeneratedModel generate(Compilation compilation, GenerateOptions options) {
+        if (!compilation.options().target().id().equals(id)) {
+            throw new IllegalArgumentException("the compilation was prepared for target '"
+                    + compilation.options().target().id() + "', not '" + id + "'");
+        }
         MemoryPlan plan = compilation.plan();
         String runtimePackage = options.standalone() ? options.packageName() : Runtime.PACKAGE;
         Runtime rt = new Runtime(runtimePackage);
@@ -57,7 +128,7 @@ public final class JavaBackend {
         for (Node node : plan.kernels()) {
             OpDef op = registry.get(node);
             JavaKernel kernel = kernels.find(node);
-            KernelWriter w = new KernelWriter(node, op, kernel, rt, tables);
+            KernelWriter w = new KernelWriter(node, op, kernel, compilation.profile(), rt, tables);
             try {
                 kernel.emit(w);
             } catch (RuntimeException e) {
@@ -73,6 +144,9 @@ public final class JavaBackend {
                 m.addParameter(JavaTypes.arrayType(o.elementType().storage()), o.array());
                 m.addParameter(TypeName.INT, o.offset());
             }
+            if (w.hasWorkspace()) {
+                m.addParameter(float[].class, "ws").addParameter(TypeName.INT, "wso");
+            }
             m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
             CodeBlock body = w.body();
             String key = m.build().parameters() + "\n" + body;
@@ -85,15 +159,15 @@ public final class JavaBackend {
                 methodsByKey.put(key, method);
             }
             users.computeIfAbsent(method.name(), k -> new ArrayList<>()).add(node);
-            steps.add(new Step(steps.size(), node, method.name(), arguments(operands, node, plan), w.work(),
+            steps.add(new Step(steps.size(), node, method.name(), arguments(operands, w.hasWorkspace(), node, plan), w.work(),
                     w.work() > 1 && w.cost() >= KernelWriter.PARALLEL_MIN_COST));
         }
         List<MethodSpec> methods = new ArrayList<>();
         for (MethodSpec m : methodsByKey.values()) {
             methods.add(m.toBuilder().addJavadoc(kernelDoc(users.get(m.name()))).build());
         }
-        String fingerprint = fingerprint(compilation, options);
-        ModelClass modelClass = new ModelClass(compilation, options, rt, fingerprint, steps, methods,
+        String fingerprint = fingerprint(compilation, options, id);
+        ModelClass modelClass = new ModelClass(compilation, options, id, rt, fingerprint, steps, methods,
                 tables.fields(), tables.decoders());
         Map<String, String> sources = new TreeMap<>();
         String dir = options.packageName().isEmpty() ? "" : options.packageName().replace('.', '/') + "/";
@@ -117,7 +191,7 @@ public final class JavaBackend {
             }
         }
         if (!missing.isEmpty()) {
-            StringBuilder s = new StringBuilder("the java back end has no kernel for " + missing.size() + " op"
+            StringBuilder s = new StringBuilder("the " + id + " back end has no kernel for " + missing.size() + " op"
                     + (missing.size() > 1 ? "s" : "") + ": ");
             int i = 0;
             for (Map.Entry<String, List<String>> e : missing.entrySet()) {
@@ -128,13 +202,17 @@ public final class JavaBackend {
         }
     }
 
-    /** The call arguments: each operand's array and offset, then the range. */
-    private static CodeBlock arguments(List<KernelWriter.Operand> operands, Node node, MemoryPlan plan) {
+    /** The call arguments: each operand's array and offset, the part's workspace slice if any, the range. */
+    private static CodeBlock arguments(List<KernelWriter.Operand> operands, boolean workspace, Node node,
+                                       MemoryPlan plan) {
         CodeBlock.Builder b = CodeBlock.builder();
         for (KernelWriter.Operand o : operands) {
             Value v = o.output() ? node.output(o.index()) : node.input(o.index());
             MemoryPlan.Location l = plan.location(v);
             b.add("$L, $L, ", ModelClass.arrayExpression(l), l.offset());
+        }
+        if (workspace) {
+            b.add("workspace, part * SCRATCH_PER_PART, ");
         }
         return b.add("lo, hi").build();
     }
@@ -163,11 +241,12 @@ public final class JavaBackend {
     }
 
     /** SHA-256 of everything that decides the generated files. */
-    static String fingerprint(Compilation c, GenerateOptions o) {
+    static String fingerprint(Compilation c, GenerateOptions o, String backend) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            String text = String.join("\n", "kiln " + KilnVersion.VERSION, c.model().sha256(), o.target().id(),
-                    o.packageName(), o.className(), Boolean.toString(o.standalone()), o.compileFlags());
+            String text = String.join("\n", "kiln " + KilnVersion.VERSION, c.model().sha256(), backend,
+                    c.profile().toString(), o.packageName(), o.className(), Boolean.toString(o.standalone()),
+                    c.options().describe());
             return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -11,11 +11,17 @@ import java.util.Map;
 public final class JavaKernels {
     private final Map<String, JavaKernel> kernels = new HashMap<>();
 
-    public JavaKernels() {
-        ElementwiseKernels.register(this);
-        NeuralKernels.register(this);
-        ReductionKernels.register(this);
-        ShapeKernels.register(this);
+    private JavaKernels() {
+    }
+
+    /** The scalar kernels of every op the {@code java} back end runs. */
+    public static JavaKernels scalar() {
+        JavaKernels k = new JavaKernels();
+        ElementwiseKernels.register(k);
+        NeuralKernels.register(k);
+        ReductionKernels.register(k);
+        ShapeKernels.register(k);
+        return k;
     }
 
     void add(String domain, String op, JavaKernel kernel) {
@@ -25,12 +31,12 @@ public final class JavaKernels {
         kernels.put(domain + ":" + op, kernel);
     }
 
-    /** Whether the Java back end has a kernel for this op. */
+    /** Whether this table has a kernel for this op. */
     public boolean has(String domain, String op) {
         return kernels.containsKey(domain + ":" + op);
     }
 
-    /** The kernel for this node's op, or null if the Java back end cannot run it. */
+    /** The kernel for this node's op, or null if this table has none. */
     public JavaKernel find(Node node) {
         return kernels.get(node.domain() + ":" + node.opType());
     }

@@ -6,14 +6,16 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.ops.OpDef;
+import dev.kiln.compiler.target.TargetProfile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * What a {@link JavaKernel} gets to write one node's method: the node, its
- * operands (the inputs and outputs passed as array + offset), a code builder for
- * the body, and the amount of parallel work.
+ * operands (the inputs and outputs passed as array + offset), the CPU profile, the
+ * workspace slice when the kernel asked for scratch, a code builder for the body,
+ * and the amount of parallel work.
  */
 public final class KernelWriter {
     /**
@@ -36,6 +38,8 @@ public final class KernelWriter {
     }
 
     private final Node node;
+    private final TargetProfile profile;
+    private final long scratchFloats;
     private final Runtime runtime;
     private final ConstantTables tables;
     private final List<Operand> inputs = new ArrayList<>();
@@ -48,8 +52,10 @@ public final class KernelWriter {
     private long cost = -1;
     private int locals;
 
-    KernelWriter(Node node, OpDef op, JavaKernel kernel, Runtime runtime, ConstantTables tables) {
+    KernelWriter(Node node, OpDef op, JavaKernel kernel, TargetProfile profile, Runtime runtime, ConstantTables tables) {
         this.node = node;
+        this.profile = profile;
+        this.scratchFloats = kernel.scratchFloats(node, profile);
         this.runtime = runtime;
         this.tables = tables;
         String[] inNames = kernel.inputNames();
@@ -76,6 +82,24 @@ public final class KernelWriter {
 
     public Runtime runtime() {
         return runtime;
+    }
+
+    /** The CPU profile the model is compiled for. */
+    public TargetProfile profile() {
+        return profile;
+    }
+
+    /**
+     * Whether the method receives a workspace slice: floats {@code ws[wso]} to
+     * {@code ws[wso + scratch - 1]}, its own while the part runs, contents undefined at entry.
+     */
+    public boolean hasWorkspace() {
+        return scratchFloats > 0;
+    }
+
+    /** The floats of workspace the kernel asked for ({@link JavaKernel#scratchFloats}). */
+    public long scratchFloats() {
+        return scratchFloats;
     }
 
     /** The operand for input {@code i}; the input must be present and not read at compile time. */

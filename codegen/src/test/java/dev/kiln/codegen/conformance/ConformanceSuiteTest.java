@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.kiln.codegen.Target;
+import dev.kiln.codegen.KilnOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -32,7 +32,7 @@ class ConformanceSuiteTest {
     @TestFactory
     Stream<DynamicTest> nodeTests() {
         assertTrue(Files.isDirectory(SUITE), "the copied suite is missing: " + SUITE.toAbsolutePath());
-        ConformanceRunner runner = ConformanceRunner.forSuite(SUITE, Target.JAVA);
+        ConformanceRunner runner = ConformanceRunner.forSuite(SUITE, KilnOptions.defaults());
         Set<String> only = selectedOps();
         List<Path> tests = ConformanceRunner.tests(SUITE);
         assertNotEquals(0, tests.size(), "no node tests under " + SUITE);

@@ -37,17 +37,21 @@ public record Activation(String opType, float alpha, float beta) {
         return node.output(0).type() != null && node.output(0).type().elementType() == ElementType.FLOAT;
     }
 
-    /** The activation a fusible node computes. */
+    /** The activation a fusible node computes, its attributes read with the op's defaults. */
     public static Activation of(Node node) {
-        Attributes a = node.attributes();
         return switch (node.opType()) {
-            case "HardSigmoid" -> new Activation("HardSigmoid", a.getFloat("alpha", 0.2f), a.getFloat("beta", 0.5f));
-            case "LeakyRelu" -> new Activation("LeakyRelu", a.getFloat("alpha", 0.01f), 0);
+            case "HardSigmoid" -> new Activation("HardSigmoid", attribute(node, "alpha"), attribute(node, "beta"));
+            case "LeakyRelu" -> new Activation("LeakyRelu", attribute(node, "alpha"), 0);
             case "Clip" -> new Activation("Clip",
                     node.input(1) == null ? -Float.MAX_VALUE : (float) node.input(1).constant().getDouble(0),
                     node.input(2) == null ? Float.MAX_VALUE : (float) node.input(2).constant().getDouble(0));
             default -> new Activation(node.opType(), 0, 0);
         };
+    }
+
+    /** A float attribute of a unary activation op, or the default its op declares. */
+    private static float attribute(Node node, String name) {
+        return ((UnaryOp) OpRegistry.standard().get(node)).attribute(node, name);
     }
 
     /** The activation stored on a fused node, or null if it has none. */

@@ -1,7 +1,6 @@
 package dev.kiln.compiler.passes;
 
 import dev.kiln.compiler.ir.Attributes;
-import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.ops.Activation;
@@ -13,7 +12,7 @@ import java.util.List;
  * Moves an activation (HardSwish, Relu, Gelu, Clip...) that follows a convolution
  * into the convolution's epilogue: one Kiln FusedConv writes act(conv + bias).
  */
-public final class FuseConvActivation implements Pass {
+public final class FuseConvActivation extends RewritePass {
     @Override
     public String name() {
         return "fuse-conv-activation";
@@ -24,36 +23,24 @@ public final class FuseConvActivation implements Pass {
         return "Conv followed by an activation becomes FusedConv with that activation";
     }
 
-    @Override
-    public int run(Graph graph) {
-        int count = 0;
-        while (fuseOne(graph)) {
-            count++;
-        }
-        return count;
-    }
 
-    private static boolean fuseOne(Graph graph) {
-        Match m = new Match(graph);
-        for (Node conv : graph.nodes()) {
-            boolean plain = conv.is("Conv");
-            boolean fused = conv.opType().equals(FusedConv.OP_TYPE) && conv.domain().equals(Node.KILN_DOMAIN)
-                    && Activation.read(conv) == null && conv.input(3) == null;
-            if (!(plain || fused) || !m.usedOnlyOnce(conv.output())) {
-                continue;
-            }
-            Node act = m.readers(conv.output()).get(0);
-            if (!Activation.isFusible(act) || act.input(0) != conv.output()) {
-                continue;
-            }
-            Attributes attrs = conv.attributes().copy();
-            Activation.of(act).writeTo(attrs);
-            List<Value> inputs = new ArrayList<>(conv.inputs().subList(0, Math.min(3, conv.inputCount())));
-            Node result = new Node(FusedConv.OP_TYPE, Node.KILN_DOMAIN, conv.name(), 1, attrs, inputs,
-                    List.of(act.output()));
-            Match.replace(graph, List.of(conv, act), act, result);
-            return true;
+    @Override
+    protected Rewrite match(Node conv, Match m) {
+        boolean plain = conv.is("Conv");
+        boolean fused = conv.opType().equals(FusedConv.OP_TYPE) && conv.domain().equals(Node.KILN_DOMAIN)
+                && Activation.read(conv) == null && conv.input(3) == null;
+        if (!(plain || fused) || !m.usedOnlyOnce(conv.output())) {
+            return null;
         }
-        return false;
+        Node act = m.readers(conv.output()).get(0);
+        if (!Activation.isFusible(act) || act.input(0) != conv.output()) {
+            return null;
+        }
+        Attributes attrs = conv.attributes().copy();
+        Activation.of(act).writeTo(attrs);
+        List<Value> inputs = new ArrayList<>(conv.inputs().subList(0, Math.min(3, conv.inputCount())));
+        Node result = new Node(FusedConv.OP_TYPE, Node.KILN_DOMAIN, conv.name(), 1, attrs, inputs,
+                List.of(act.output()));
+        return new Rewrite(List.of(conv, act), act, result);
     }
 }

@@ -1,7 +1,6 @@
 package dev.kiln.compiler.passes;
 
 import dev.kiln.compiler.ir.Attributes;
-import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Value;
 import java.util.List;
@@ -11,7 +10,7 @@ import java.util.List;
  * (Div by sqrt 2 or Mul by 1/sqrt 2; the 0.5 applied last or to x first), and
  * replaces it with one Gelu node.
  */
-public final class FuseErfGelu implements Pass {
+public final class FuseErfGelu extends RewritePass {
     private static final double SQRT2 = Math.sqrt(2);
 
     @Override
@@ -24,63 +23,51 @@ public final class FuseErfGelu implements Pass {
         return "x/sqrt2 -> Erf -> +1 -> *x -> *0.5 becomes Gelu";
     }
 
-    @Override
-    public int run(Graph graph) {
-        int count = 0;
-        while (fuseOne(graph)) {
-            count++;
-        }
-        return count;
-    }
 
-    private static boolean fuseOne(Graph graph) {
-        Match m = new Match(graph);
-        for (Node erf : graph.nodes()) {
-            if (!erf.is("Erf")) {
-                continue;
-            }
-            Node scale = erf.input(0).producer();
-            Value x = scaledInput(scale);
-            if (x == null || !m.usedOnlyOnce(erf.input(0))) {
-                continue;
-            }
-            Node plusOne = m.onlyReader(erf.output(), "Add");
-            if (plusOne == null || !Match.isScalar(Match.other(plusOne, erf.output()), 1.0)) {
-                continue;
-            }
-            Node times = m.onlyReader(plusOne.output(), "Mul");
-            if (times == null) {
-                continue;
-            }
-            Value factor = Match.other(times, plusOne.output());
-            Node half;
-            List<Node> matched;
-            if (factor == x) {
-                // (x * (1 + erf)) * 0.5
-                half = m.onlyReader(times.output(), "Mul");
-                if (half == null || !Match.isScalar(Match.other(half, times.output()), 0.5)) {
-                    continue;
-                }
-                matched = List.of(scale, erf, plusOne, times, half);
-            } else {
-                // (x * 0.5) * (1 + erf)
-                Node xHalf = Match.producer(factor, "Mul");
-                if (xHalf == null || Match.other(xHalf, x) == null || !Match.isScalar(Match.other(xHalf, x), 0.5)
-                        || !m.usedOnlyOnce(factor)) {
-                    continue;
-                }
-                half = times;
-                matched = List.of(scale, erf, plusOne, xHalf, times);
-            }
-            if (!half.output().type().equals(x.type())) {
-                continue; // a constant broadcast the result to another shape than Gelu(x) has
-            }
-            Node gelu = new Node("Gelu", "", erf.name().isEmpty() ? "" : erf.name() + "_gelu", 20, new Attributes(),
-                    List.of(x), List.of(half.output()));
-            Match.replace(graph, matched, half, gelu);
-            return true;
+    @Override
+    protected Rewrite match(Node erf, Match m) {
+        if (!erf.is("Erf")) {
+            return null;
         }
-        return false;
+        Node scale = erf.input(0).producer();
+        Value x = scaledInput(scale);
+        if (x == null || !m.usedOnlyOnce(erf.input(0))) {
+            return null;
+        }
+        Node plusOne = m.onlyReader(erf.output(), "Add");
+        if (plusOne == null || !Match.isScalar(Match.other(plusOne, erf.output()), 1.0)) {
+            return null;
+        }
+        Node times = m.onlyReader(plusOne.output(), "Mul");
+        if (times == null) {
+            return null;
+        }
+        Value factor = Match.other(times, plusOne.output());
+        Node half;
+        List<Node> matched;
+        if (factor == x) {
+            // (x * (1 + erf)) * 0.5
+            half = m.onlyReader(times.output(), "Mul");
+            if (half == null || !Match.isScalar(Match.other(half, times.output()), 0.5)) {
+                return null;
+            }
+            matched = List.of(scale, erf, plusOne, times, half);
+        } else {
+            // (x * 0.5) * (1 + erf)
+            Node xHalf = Match.producer(factor, "Mul");
+            if (xHalf == null || Match.other(xHalf, x) == null || !Match.isScalar(Match.other(xHalf, x), 0.5)
+                    || !m.usedOnlyOnce(factor)) {
+                return null;
+            }
+            half = times;
+            matched = List.of(scale, erf, plusOne, xHalf, times);
+        }
+        if (!half.output().type().equals(x.type())) {
+            return null; // a constant broadcast the result to another shape than Gelu(x) has
+        }
+        Node gelu = new Node("Gelu", "", erf.name().isEmpty() ? "" : erf.name() + "_gelu", 20, new Attributes(),
+                List.of(x), List.of(half.output()));
+        return new Rewrite(matched, half, gelu);
     }
 
     /** For x / sqrt(2) or x * (1/sqrt 2), returns x; otherwise null. */

@@ -2,7 +2,6 @@ package dev.kiln.compiler.passes;
 
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Attributes;
-import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
@@ -18,7 +17,7 @@ import java.util.List;
  * semantics: per-channel scale and bias), folding the InstanceNormalization's own
  * per-group scale and bias into them.
  */
-public final class FuseGroupNorm implements Pass {
+public final class FuseGroupNorm extends RewritePass {
     @Override
     public String name() {
         return "fuse-groupnorm";
@@ -29,78 +28,66 @@ public final class FuseGroupNorm implements Pass {
         return "Reshape/InstanceNormalization/Reshape(/Mul/Add) becomes GroupNormalization";
     }
 
-    @Override
-    public int run(Graph graph) {
-        int count = 0;
-        while (fuseOne(graph)) {
-            count++;
-        }
-        return count;
-    }
 
-    private static boolean fuseOne(Graph graph) {
-        Match m = new Match(graph);
-        for (Node norm : graph.nodes()) {
-            if (!norm.is("InstanceNormalization") || !norm.input(1).isConstant() || !norm.input(2).isConstant()) {
-                continue;
-            }
-            Node grouping = Match.producer(norm.input(0), "Reshape");
-            if (grouping == null || !m.usedOnlyOnce(grouping.output())) {
-                continue;
-            }
-            Value x = grouping.input(0);
-            TensorType xt = x.type();
-            TensorType gt = grouping.output().type();
-            if (xt.rank() < 3 || gt.rank() != 3 || gt.dim(0) != xt.dim(0) || xt.dim(1) % gt.dim(1) != 0) {
-                continue;
-            }
-            int groups = gt.intDim(1);
-            int channels = xt.intDim(1);
-            Node ungrouping = m.onlyReader(norm.output(), "Reshape");
-            if (ungrouping == null || !ungrouping.output().type().sameShape(xt)) {
-                continue;
-            }
-            List<Node> matched = new ArrayList<>(List.of(grouping, norm, ungrouping));
-            float[] scale = new float[channels];
-            float[] bias = new float[channels];
-            Tensor groupScale = norm.input(1).constant();
-            Tensor groupBias = norm.input(2).constant();
-            for (int c = 0; c < channels; c++) {
-                int g = c / (channels / groups);
-                scale[c] = (float) groupScale.getDouble(g);
-                bias[c] = (float) groupBias.getDouble(g);
-            }
-            Node last = ungrouping;
-            float[] gamma = perChannel(m, last, "Mul", channels);
-            if (gamma != null) {
-                last = m.readers(last.output()).get(0);
-                matched.add(last);
-                for (int c = 0; c < channels; c++) {
-                    scale[c] *= gamma[c];
-                    bias[c] *= gamma[c];
-                }
-            }
-            float[] beta = perChannel(m, last, "Add", channels);
-            if (beta != null) {
-                last = m.readers(last.output()).get(0);
-                matched.add(last);
-                for (int c = 0; c < channels; c++) {
-                    bias[c] += beta[c];
-                }
-            }
-            Attributes attrs = new Attributes();
-            attrs.set(Attribute.of("num_groups", (long) groups));
-            attrs.set(Attribute.of("epsilon", Normalization.epsilon(norm)));
-            String base = norm.output().name();
-            long[] c = {channels};
-            Node gn = new Node("GroupNormalization", "", norm.name(), 21, attrs, List.of(x,
-                    Value.constant(base + "_scale", Tensor.fromDoubles(xt.withDims(c), toDoubles(scale))),
-                    Value.constant(base + "_bias", Tensor.fromDoubles(xt.withDims(c), toDoubles(bias)))),
-                    List.of(last.output()));
-            Match.replace(graph, matched, last, gn);
-            return true;
+    @Override
+    protected Rewrite match(Node norm, Match m) {
+        if (!norm.is("InstanceNormalization") || !norm.input(1).isConstant() || !norm.input(2).isConstant()) {
+            return null;
         }
-        return false;
+        Node grouping = Match.producer(norm.input(0), "Reshape");
+        if (grouping == null || !m.usedOnlyOnce(grouping.output())) {
+            return null;
+        }
+        Value x = grouping.input(0);
+        TensorType xt = x.type();
+        TensorType gt = grouping.output().type();
+        if (xt.rank() < 3 || gt.rank() != 3 || gt.dim(0) != xt.dim(0) || xt.dim(1) % gt.dim(1) != 0) {
+            return null;
+        }
+        int groups = gt.intDim(1);
+        int channels = xt.intDim(1);
+        Node ungrouping = m.onlyReader(norm.output(), "Reshape");
+        if (ungrouping == null || !ungrouping.output().type().sameShape(xt)) {
+            return null;
+        }
+        List<Node> matched = new ArrayList<>(List.of(grouping, norm, ungrouping));
+        float[] scale = new float[channels];
+        float[] bias = new float[channels];
+        Tensor groupScale = norm.input(1).constant();
+        Tensor groupBias = norm.input(2).constant();
+        for (int c = 0; c < channels; c++) {
+            int g = c / (channels / groups);
+            scale[c] = (float) groupScale.getDouble(g);
+            bias[c] = (float) groupBias.getDouble(g);
+        }
+        Node last = ungrouping;
+        float[] gamma = perChannel(m, last, "Mul", channels);
+        if (gamma != null) {
+            last = m.readers(last.output()).get(0);
+            matched.add(last);
+            for (int c = 0; c < channels; c++) {
+                scale[c] *= gamma[c];
+                bias[c] *= gamma[c];
+            }
+        }
+        float[] beta = perChannel(m, last, "Add", channels);
+        if (beta != null) {
+            last = m.readers(last.output()).get(0);
+            matched.add(last);
+            for (int c = 0; c < channels; c++) {
+                bias[c] += beta[c];
+            }
+        }
+        Attributes attrs = new Attributes();
+        attrs.set(Attribute.of("num_groups", (long) groups));
+        attrs.set(Attribute.of("epsilon", Normalization.epsilon(norm)));
+        String base = norm.output().name();
+        long[] c = {channels};
+        Node gn = new Node("GroupNormalization", "", norm.name(), 21, attrs, List.of(x,
+                Value.constant(base + "_scale", Tensor.fromDoubles(xt.withDims(c), toDoubles(scale))),
+                Value.constant(base + "_bias", Tensor.fromDoubles(xt.withDims(c), toDoubles(bias)))),
+                List.of(last.output()));
+        return new Rewrite(matched, last, gn);
     }
 
     /** If the only reader of {@code prev}'s output applies {@code op} with a per-channel constant ([C,1,...]), its values. */

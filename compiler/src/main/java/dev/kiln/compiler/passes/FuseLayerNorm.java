@@ -2,7 +2,6 @@ package dev.kiln.compiler.passes;
 
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Attributes;
-import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
@@ -17,7 +16,7 @@ import java.util.List;
  * exports do: {@code d = x - mean(x); y = d / sqrt(mean(d^2) + eps) * gamma + beta}
  * over the trailing axes, and replaces it with one LayerNormalization.
  */
-public final class FuseLayerNorm implements Pass {
+public final class FuseLayerNorm extends RewritePass {
     @Override
     public String name() {
         return "fuse-layernorm";
@@ -28,82 +27,70 @@ public final class FuseLayerNorm implements Pass {
         return "ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div(/Mul/Add) becomes LayerNormalization";
     }
 
-    @Override
-    public int run(Graph graph) {
-        int count = 0;
-        while (fuseOne(graph)) {
-            count++;
-        }
-        return count;
-    }
 
-    private static boolean fuseOne(Graph graph) {
-        Match m = new Match(graph);
-        for (Node mean : graph.nodes()) {
-            if (!mean.is("ReduceMean")) {
-                continue;
-            }
-            Value x = mean.input(0);
-            int axis = trailingAxis(mean);
-            if (axis < 0 || !m.usedOnlyOnce(mean.output())) {
-                continue;
-            }
-            Node sub = m.onlyReader(mean.output(), "Sub");
-            if (sub == null || sub.input(0) != x || sub.input(1) != mean.output()) {
-                continue;
-            }
-            Value d = sub.output();
-            List<Node> readers = m.readers(d);
-            if (readers.size() != 2 || graph.isOutput(d)) {
-                continue;
-            }
-            Node square = readers.stream().filter(n -> isSquare(n, d)).findFirst().orElse(null);
-            Node div = readers.stream().filter(n -> n.is("Div") && n.input(0) == d).findFirst().orElse(null);
-            if (square == null || div == null) {
-                continue;
-            }
-            Node variance = m.onlyReader(square.output(), "ReduceMean");
-            if (variance == null || trailingAxis(variance) != axis) {
-                continue;
-            }
-            Node addEps = m.onlyReader(variance.output(), "Add");
-            Double eps = addEps == null ? null : Match.scalar(Match.other(addEps, variance.output()));
-            if (eps == null) {
-                continue;
-            }
-            Node sqrt = m.onlyReader(addEps.output(), "Sqrt");
-            if (sqrt == null || div.input(1) != sqrt.output() || !m.usedOnlyOnce(sqrt.output())) {
-                continue;
-            }
-            TensorType xType = x.type();
-            if (!div.output().type().equals(xType)) {
-                continue; // epsilon broadcast the result to another shape than x's
-            }
-            List<Node> matched = new ArrayList<>(List.of(mean, sub, square, variance, addEps, sqrt, div));
-            long[] normalized = Arrays.copyOfRange(xType.dims(), axis, xType.rank());
-            Node last = div;
-            Value gamma = affineOperand(m, last, "Mul", normalized);
-            if (gamma != null) {
-                last = m.readers(last.output()).get(0);
-                matched.add(last);
-            }
-            Value beta = affineOperand(m, last, "Add", normalized);
-            if (beta != null) {
-                last = m.readers(last.output()).get(0);
-                matched.add(last);
-            }
-            if (gamma == null) {
-                gamma = Value.constant(div.output().name() + "_ones", filled(xType, normalized, 1f));
-            }
-            Attributes attrs = new Attributes();
-            attrs.set(Attribute.of("axis", (long) axis));
-            attrs.set(Attribute.of("epsilon", (float) (double) eps));
-            List<Value> inputs = beta == null ? List.of(x, gamma) : List.of(x, gamma, beta);
-            Node ln = new Node("LayerNormalization", "", mean.name(), 17, attrs, inputs, List.of(last.output()));
-            Match.replace(graph, matched, last, ln);
-            return true;
+    @Override
+    protected Rewrite match(Node mean, Match m) {
+        if (!mean.is("ReduceMean")) {
+            return null;
         }
-        return false;
+        Value x = mean.input(0);
+        int axis = trailingAxis(mean);
+        if (axis < 0 || !m.usedOnlyOnce(mean.output())) {
+            return null;
+        }
+        Node sub = m.onlyReader(mean.output(), "Sub");
+        if (sub == null || sub.input(0) != x || sub.input(1) != mean.output()) {
+            return null;
+        }
+        Value d = sub.output();
+        List<Node> readers = m.readers(d);
+        if (readers.size() != 2 || m.isOutput(d)) {
+            return null;
+        }
+        Node square = readers.stream().filter(n -> isSquare(n, d)).findFirst().orElse(null);
+        Node div = readers.stream().filter(n -> n.is("Div") && n.input(0) == d).findFirst().orElse(null);
+        if (square == null || div == null) {
+            return null;
+        }
+        Node variance = m.onlyReader(square.output(), "ReduceMean");
+        if (variance == null || trailingAxis(variance) != axis) {
+            return null;
+        }
+        Node addEps = m.onlyReader(variance.output(), "Add");
+        Double eps = addEps == null ? null : Match.scalar(Match.other(addEps, variance.output()));
+        if (eps == null) {
+            return null;
+        }
+        Node sqrt = m.onlyReader(addEps.output(), "Sqrt");
+        if (sqrt == null || div.input(1) != sqrt.output() || !m.usedOnlyOnce(sqrt.output())) {
+            return null;
+        }
+        TensorType xType = x.type();
+        if (!div.output().type().equals(xType)) {
+            return null; // epsilon broadcast the result to another shape than x's
+        }
+        List<Node> matched = new ArrayList<>(List.of(mean, sub, square, variance, addEps, sqrt, div));
+        long[] normalized = Arrays.copyOfRange(xType.dims(), axis, xType.rank());
+        Node last = div;
+        Value gamma = affineOperand(m, last, "Mul", normalized);
+        if (gamma != null) {
+            last = m.readers(last.output()).get(0);
+            matched.add(last);
+        }
+        Value beta = affineOperand(m, last, "Add", normalized);
+        if (beta != null) {
+            last = m.readers(last.output()).get(0);
+            matched.add(last);
+        }
+        if (gamma == null) {
+            gamma = Value.constant(div.output().name() + "_ones", filled(xType, normalized, 1f));
+        }
+        Attributes attrs = new Attributes();
+        attrs.set(Attribute.of("axis", (long) axis));
+        attrs.set(Attribute.of("epsilon", (float) (double) eps));
+        List<Value> inputs = beta == null ? List.of(x, gamma) : List.of(x, gamma, beta);
+        Node ln = new Node("LayerNormalization", "", mean.name(), 17, attrs, inputs, List.of(last.output()));
+        return new Rewrite(matched, last, ln);
     }
 
     /** The first reduced axis if a ReduceMean reduces exactly the trailing axes and keeps dims; else -1. */

@@ -1,7 +1,6 @@
 package dev.kiln.compiler.passes;
 
 import dev.kiln.compiler.ir.Attributes;
-import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Value;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.List;
  * Turns {@code MatMul(A, B) + C} on matrices into {@code Gemm(A, B, C)} when C
  * broadcasts to the product's shape, so the bias is added as the product is written.
  */
-public final class FuseMatMulAdd implements Pass {
+public final class FuseMatMulAdd extends RewritePass {
     @Override
     public String name() {
         return "fuse-matmul-add";
@@ -21,35 +20,23 @@ public final class FuseMatMulAdd implements Pass {
         return "MatMul + Add on 2-D operands becomes Gemm";
     }
 
-    @Override
-    public int run(Graph graph) {
-        int count = 0;
-        while (fuseOne(graph)) {
-            count++;
-        }
-        return count;
-    }
 
-    private static boolean fuseOne(Graph graph) {
-        Match m = new Match(graph);
-        for (Node mm : graph.nodes()) {
-            if (!mm.is("MatMul") || mm.input(0).type().rank() != 2 || mm.input(1).type().rank() != 2) {
-                continue;
-            }
-            Node add = m.onlyReader(mm.output(), "Add");
-            if (add == null) {
-                continue;
-            }
-            Value c = Match.other(add, mm.output());
-            if (c == null || c.type().rank() > 2 || !add.output().type().sameShape(mm.output().type())
-                    || c.type().elementType() != mm.output().type().elementType()) {
-                continue;
-            }
-            Node gemm = new Node("Gemm", "", mm.name(), 13, new Attributes(),
-                    List.of(mm.input(0), mm.input(1), c), List.of(add.output()));
-            Match.replace(graph, List.of(mm, add), add, gemm);
-            return true;
+    @Override
+    protected Rewrite match(Node mm, Match m) {
+        if (!mm.is("MatMul") || mm.input(0).type().rank() != 2 || mm.input(1).type().rank() != 2) {
+            return null;
         }
-        return false;
+        Node add = m.onlyReader(mm.output(), "Add");
+        if (add == null) {
+            return null;
+        }
+        Value c = Match.other(add, mm.output());
+        if (c == null || c.type().rank() > 2 || !add.output().type().sameShape(mm.output().type())
+                || c.type().elementType() != mm.output().type().elementType()) {
+            return null;
+        }
+        Node gemm = new Node("Gemm", "", mm.name(), 13, new Attributes(),
+                List.of(mm.input(0), mm.input(1), c), List.of(add.output()));
+        return new Rewrite(List.of(mm, add), add, gemm);
     }
 }

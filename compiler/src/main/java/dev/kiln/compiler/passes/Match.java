@@ -12,7 +12,7 @@ import java.util.Map;
  * and what a constant operand holds. A snapshot of one graph state: rebuild it
  * after each rewrite.
  */
-final class Match {
+public final class Match {
     private final Graph graph;
     private final Map<Value, List<Node>> readers;
 
@@ -30,6 +30,11 @@ final class Match {
     /** The nodes that read {@code v}. */
     List<Node> readers(Value v) {
         return readers.getOrDefault(v, List.of());
+    }
+
+    /** Whether {@code v} is one of the graph's outputs. */
+    boolean isOutput(Value v) {
+        return graph.isOutput(v);
     }
 
     /** Whether {@code v} is read by exactly one node and is not a graph output, so a fusion may hide it. */

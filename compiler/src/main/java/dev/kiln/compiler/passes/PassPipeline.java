@@ -38,6 +38,13 @@ public final class PassPipeline {
                 new FuseConvResidual()), registry);
     }
 
+    /** This pipeline followed by {@code more} (a back end's own passes). */
+    public PassPipeline then(List<Pass> more, OpRegistry registry) {
+        List<Pass> all = new ArrayList<>(passes);
+        all.addAll(more);
+        return new PassPipeline(all, registry);
+    }
+
     /** This pipeline without the passes named in {@code disabled}; an unknown name is an error. */
     public PassPipeline without(Set<String> disabled, OpRegistry registry) {
         for (String name : disabled) {

@@ -32,14 +32,26 @@ public final class MemoryPlan {
     private final Map<Storage, List<Value>> constants;
     private final Map<Storage, Integer> constantSizes;
     private final List<Node> kernels;
+    private final int scratchPerPart;
 
     MemoryPlan(IdentityHashMap<Value, Location> locations, EnumMap<Storage, Integer> arenaSizes,
-               EnumMap<Storage, List<Value>> constants, EnumMap<Storage, Integer> constantSizes, List<Node> kernels) {
+               EnumMap<Storage, List<Value>> constants, EnumMap<Storage, Integer> constantSizes, List<Node> kernels,
+               int scratchPerPart) {
         this.locations = Collections.unmodifiableMap(locations);
         this.arenaSizes = Collections.unmodifiableMap(arenaSizes);
         this.constants = Collections.unmodifiableMap(constants);
         this.constantSizes = Collections.unmodifiableMap(constantSizes);
         this.kernels = List.copyOf(kernels);
+        this.scratchPerPart = scratchPerPart;
+    }
+
+    /**
+     * Floats of scratch memory each part of a step may use, a multiple of 16: part
+     * {@code p} owns {@code [p * scratchPerPart, (p + 1) * scratchPerPart)} of the calling
+     * thread's workspace. 0 when no kernel needs scratch.
+     */
+    public int scratchPerPart() {
+        return scratchPerPart;
     }
 
     /** The location of {@code v}; every value a kernel or the graph's outputs read has one. */

@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Assigns every value a place. Views (Reshape and friends) share their source's
@@ -22,6 +23,13 @@ import java.util.Map;
  * views); offsets are chosen greedily, largest value first, into the lowest gap
  * that no value alive at the same time occupies. Offsets are multiples of 16
  * elements so that vector kernels see the same alignment everywhere.
+ *
+ * <p>Kernels that need scratch memory (a packed panel, a row of partial sums) get
+ * it from a per-part workspace: one region per part of a step, as large as the
+ * largest scratch any step asks for, shared by all steps because a step's scratch
+ * lives only while the step runs. The number of parts is the run-time thread
+ * count, so the workspace is its own float array in each calling thread's context
+ * rather than a slice of the arena.
  */
 public final class MemoryPlanner {
     private static final int ALIGN = 16;
@@ -29,7 +37,16 @@ public final class MemoryPlanner {
     private MemoryPlanner() {
     }
 
+    /** Plans a graph whose kernels need no scratch memory. */
     public static MemoryPlan plan(Graph graph, OpRegistry registry) {
+        return plan(graph, registry, node -> 0);
+    }
+
+    /**
+     * @param scratchFloats for each kernel node, the floats of scratch one part of its
+     *     work needs (0 for none); the back end's answer
+     */
+    public static MemoryPlan plan(Graph graph, OpRegistry registry, ToLongFunction<Node> scratchFloats) {
         IdentityHashMap<Value, MemoryPlan.Location> locations = new IdentityHashMap<>();
         for (int i = 0; i < graph.inputs().size(); i++) {
             Value v = graph.inputs().get(i);
@@ -108,7 +125,14 @@ public final class MemoryPlanner {
             }
             locations.put(e.getKey(), l);
         }
-        return new MemoryPlan(locations, arenaSizes, constants, constantSizes, kernels);
+        long scratch = 0;
+        for (Node n : kernels) {
+            scratch = Math.max(scratch, align(scratchFloats.applyAsLong(n)));
+        }
+        if (scratch > Integer.MAX_VALUE / 64) {
+            throw new CompileException("a kernel needs " + scratch + " floats of scratch memory per thread, too many");
+        }
+        return new MemoryPlan(locations, arenaSizes, constants, constantSizes, kernels, (int) scratch);
     }
 
     private static long lowestGap(Value v, List<Value> others, Map<Value, int[]> life, Map<Value, Long> offsets) {

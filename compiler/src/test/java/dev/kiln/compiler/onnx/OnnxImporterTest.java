@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.CompileOptions;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Node;
@@ -77,7 +78,7 @@ class OnnxImporterTest {
         Path elsewhere = write("model.onnx", small().bytes());
         Model model = OnnxImporter.read(elsewhere);
         String compileError = assertThrows(CompileException.class, () -> Compilation.of(model,
-                new InputBindings().dim("b", 1), java.util.Set.of(), (p, g) -> { })).getMessage();
+                CompileOptions.defaults().withBindings(new InputBindings().dim("b", 1)))).getMessage();
         assertEquals(elsewhere.toAbsolutePath() + ": --dim b=1: no input has a dimension named 'b'"
                 + " (the inputs have no symbolic dimensions)", compileError);
     }

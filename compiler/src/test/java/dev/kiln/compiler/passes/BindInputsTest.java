@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.BindingSyntax;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.CompileOptions;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Node;
@@ -136,7 +137,7 @@ class BindInputsTest {
     private static String compileError(OnnxModelBuilder m, InputBindings b) {
         Model model = PassHarness.importModel(m.build());
         return assertThrows(CompileException.class,
-                () -> Compilation.of(model, b, java.util.Set.of(), (p, g) -> { })).getMessage();
+                () -> Compilation.of(model, CompileOptions.defaults().withBindings(b))).getMessage();
     }
 
     @Test

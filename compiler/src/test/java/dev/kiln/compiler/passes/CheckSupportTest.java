@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.CompileOptions;
 import dev.kiln.compiler.CompileException;
-import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ops.OpDef;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import dev.kiln.compiler.testing.PassHarness;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** check-support: every unsupported op reported at once, naming op, domain, opset and nodes. */
@@ -21,7 +20,7 @@ class CheckSupportTest {
     private static String error(OnnxModelBuilder m) {
         Model model = PassHarness.importModel(m.build());
         return assertThrows(CompileException.class,
-                () -> Compilation.of(model, new InputBindings(), Set.of(), (p, g) -> { })).getMessage();
+                () -> Compilation.of(model, CompileOptions.defaults())).getMessage();
     }
 
     @Test

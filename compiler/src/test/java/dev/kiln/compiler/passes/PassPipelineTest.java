@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.CompileOptions;
 import dev.kiln.compiler.CompileException;
-import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
@@ -37,7 +37,7 @@ class PassPipelineTest {
     void compilationReportsEachPassAndCallsBackAfterEach() {
         Model m = PassHarness.importModel(hardSwish().build());
         List<String> seen = new ArrayList<>();
-        Compilation c = Compilation.of(m, new InputBindings(), Set.of(), (p, g) -> seen.add(p.name()));
+        Compilation c = Compilation.of(m, CompileOptions.defaults().withAfterEachPass((p, g) -> seen.add(p.name())));
         assertEquals(DOCUMENTED_ORDER, seen);
         assertEquals(Map.of("HardSigmoid", 1, "Mul", 1, "Identity", 1), c.importedOps());
         assertEquals(Map.of("HardSwish", 1), c.model().graph().opHistogram());
@@ -48,7 +48,7 @@ class PassPipelineTest {
     @Test
     void disabledPassDoesNotRun() {
         Model m = PassHarness.importModel(hardSwish().build());
-        Compilation c = Compilation.of(m, new InputBindings(), Set.of("fuse-hardswish"), (p, g) -> { });
+        Compilation c = Compilation.of(m, CompileOptions.defaults().withDisabledPasses(Set.of("fuse-hardswish")));
         assertEquals(Map.of("HardSigmoid", 1, "Mul", 1), c.model().graph().opHistogram());
     }
 
@@ -56,7 +56,7 @@ class PassPipelineTest {
     void unknownPassNameIsAnError() {
         Model m = PassHarness.importModel(hardSwish().build());
         CompileException e = assertThrows(CompileException.class,
-                () -> Compilation.of(m, new InputBindings(), Set.of("fuse-everything"), (p, g) -> { }));
+                () -> Compilation.of(m, CompileOptions.defaults().withDisabledPasses(Set.of("fuse-everything"))));
         assertEquals("test.onnx: no pass named 'fuse-everything' (passes: " + String.join(", ", DOCUMENTED_ORDER) + ")",
                 e.getMessage());
     }

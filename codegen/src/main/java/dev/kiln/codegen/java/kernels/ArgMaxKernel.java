@@ -1,5 +1,6 @@
 package dev.kiln.codegen.java.kernels;
 
+import dev.kiln.codegen.expr.IndexMath;
 import com.palantir.javapoet.CodeBlock;
 import dev.kiln.codegen.java.JavaKernel;
 import dev.kiln.codegen.java.JavaTypes;

@@ -3,7 +3,7 @@ package dev.kiln.codegen.java.kernels;
 import com.palantir.javapoet.CodeBlock;
 import dev.kiln.codegen.java.JavaKernel;
 import dev.kiln.codegen.java.KernelWriter;
-import dev.kiln.codegen.java.Loops;
+import dev.kiln.codegen.expr.Loops;
 import dev.kiln.compiler.ops.BlockRearrange;
 
 /**

@@ -1,8 +1,10 @@
 package dev.kiln.codegen.java.kernels;
 
+import dev.kiln.codegen.expr.IndexMath;
 import com.palantir.javapoet.CodeBlock;
-import dev.kiln.codegen.java.Activations;
+import dev.kiln.codegen.expr.Activations;
 import dev.kiln.codegen.java.JavaKernel;
+import dev.kiln.codegen.java.JavaSpelling;
 import dev.kiln.codegen.java.KernelWriter;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
@@ -182,7 +184,7 @@ public final class ConvKernel implements JavaKernel {
         k.beginControlFlow("for (int q = $L; q < $L; q++)", from, to);
         k.addStatement("float v = y[yr + q]");
         if (act != null) {
-            k.addStatement("v = $L", Activations.apply(act, "v", w.runtime()));
+            k.addStatement("v = $L", Activations.apply(act, CodeBlock.of("v"), new JavaSpelling(ElementType.FLOAT, w.runtime())));
         }
         if (residual) {
             k.addStatement("v += r[rr + q]");

@@ -1,6 +1,7 @@
 package dev.kiln.codegen.java.kernels;
 
 import com.palantir.javapoet.CodeBlock;
+import dev.kiln.codegen.expr.Loops;
 import dev.kiln.codegen.java.JavaKernel;
 import dev.kiln.codegen.java.JavaTypes;
 import dev.kiln.codegen.java.KernelWriter;
@@ -31,7 +32,7 @@ public final class EinsumKernel implements JavaKernel {
         ElementType t = w.out(0).elementType();
         long[] sizes = p.sizes();
         int inputs = p.strides().length;
-        long[] outStrides = dev.kiln.codegen.java.Loops.contiguous(p.outDims());
+        long[] outStrides = Loops.contiguous(p.outDims());
         long total = 1;
         for (long s : sizes) {
             total *= s;

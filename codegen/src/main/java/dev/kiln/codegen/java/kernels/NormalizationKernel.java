@@ -1,6 +1,7 @@
 package dev.kiln.codegen.java.kernels;
 
 import com.palantir.javapoet.CodeBlock;
+import dev.kiln.codegen.expr.Loops;
 import dev.kiln.codegen.java.JavaKernel;
 import dev.kiln.codegen.java.JavaTypes;
 import dev.kiln.codegen.java.KernelWriter;
@@ -163,7 +164,7 @@ public final class NormalizationKernel implements JavaKernel {
     /** The index of a broadcast parameter for element {@code e} of the normalised block. */
     private static String paramIndex(long[] param, long[] normalized) {
         long[] strides = Broadcast.strides(param, normalized);
-        if (Arrays.equals(strides, dev.kiln.codegen.java.Loops.contiguous(normalized))) {
+        if (Arrays.equals(strides, Loops.contiguous(normalized))) {
             return "e";
         }
         StringBuilder s = new StringBuilder("0");

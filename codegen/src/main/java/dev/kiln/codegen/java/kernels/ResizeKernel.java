@@ -4,7 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import dev.kiln.codegen.java.JavaKernel;
 import dev.kiln.codegen.java.JavaTypes;
 import dev.kiln.codegen.java.KernelWriter;
-import dev.kiln.codegen.java.Loops;
+import dev.kiln.codegen.expr.Loops;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.Resize;
 import dev.kiln.compiler.ops.ResizeAxis;

@@ -1,13 +1,16 @@
 package dev.kiln.codegen.java.kernels;
 
 import com.palantir.javapoet.CodeBlock;
+import dev.kiln.codegen.expr.Activations;
 import dev.kiln.codegen.java.JavaKernel;
+import dev.kiln.codegen.java.JavaSpelling;
 import dev.kiln.codegen.java.JavaTypes;
 import dev.kiln.codegen.java.KernelWriter;
-import dev.kiln.codegen.java.Loops;
+import dev.kiln.codegen.expr.Loops;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ops.Activation;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.ops.UnaryOp;
 import java.util.List;
@@ -39,9 +42,15 @@ public final class UnaryKernel implements JavaKernel {
                 .build());
     }
 
-    /** The op applied to variable {@code v} of {@code t}'s compute type. */
+    /**
+     * The op applied to variable {@code v} of {@code t}'s compute type. Activations are
+     * spelt from their one definition ({@link Activations}), as fused kernels spell them.
+     */
     static CodeBlock expression(KernelWriter w, ElementType t, String v) {
         Node node = w.node();
+        if (Activation.isFusible(node)) {
+            return Activations.apply(Activation.of(node), CodeBlock.of("$L", v), new JavaSpelling(t, w.runtime()));
+        }
         UnaryOp op = (UnaryOp) OpRegistry.standard().get(node);
         String c = JavaTypes.compute(t);
         boolean floating = t.isFloat();
@@ -51,16 +60,7 @@ public final class UnaryKernel implements JavaKernel {
             case "Sqrt" -> CodeBlock.of("($L) Math.sqrt($L)", c, v);
             case "Erf" -> floating ? CodeBlock.of("($L) $T.erf((double) $L)", c, w.runtime().math(), v)
                     : CodeBlock.of("($L) Math.round($T.erf((double) $L))", c, w.runtime().math(), v);
-            case "Relu" -> CodeBlock.of("($L < $L ? $L : $L)", v, zero, zero, v); // NaN stays NaN
-            case "Sigmoid" -> CodeBlock.of("($L) (1.0 / (1.0 + Math.exp(-$L)))", c, v);
-            case "Tanh" -> CodeBlock.of("($L) Math.tanh($L)", c, v);
-            case "HardSigmoid" -> CodeBlock.of("Math.max($L, Math.min($L, $L * $L + $L))", zero, one,
-                    JavaTypes.literal(t, op.attribute(node, "alpha")), v, JavaTypes.literal(t, op.attribute(node, "beta")));
-            case "HardSwish" -> CodeBlock.of("$L * Math.max($L, Math.min($L, $L * $L + $L))", v, zero, one, v,
-                    JavaTypes.literal(t, 1.0 / 6), JavaTypes.literal(t, 0.5));
-            case "LeakyRelu" -> CodeBlock.of("($L < $L ? $L * $L : $L)", v, zero,
-                    JavaTypes.literal(t, op.attribute(node, "alpha")), v, v);
-            case "Gelu" -> gelu(w, t, v);
+            case "Gelu" -> tanhGelu(t, v); // the exact form is an activation, above
             case "Abs" -> t.isUnsigned() ? CodeBlock.of("$L", v) : CodeBlock.of("Math.abs($L)", v);
             case "Neg" -> CodeBlock.of("-$L", v);
             case "Ceil" -> CodeBlock.of("($L) Math.ceil($L)", c, v);
@@ -94,12 +94,9 @@ public final class UnaryKernel implements JavaKernel {
         return CodeBlock.of("($L > 0 ? $L + Math.log1p(Math.exp(-$L)) : Math.log1p(Math.exp($L)))", v, v, v, v);
     }
 
-    private static CodeBlock gelu(KernelWriter w, ElementType t, String v) {
-        String c = JavaTypes.compute(t);
-        if (w.node().attributes().getString("approximate", "none").equals("tanh")) {
-            return CodeBlock.of("($L) (0.5 * $L * (1.0 + Math.tanh(0.7978845608028654 * ($L + 0.044715 * $L * $L * $L))))",
-                    c, v, v, v, v, v);
-        }
-        return CodeBlock.of("($L) (0.5 * $L * (1.0 + $T.erf($L * 0.7071067811865476)))", c, v, w.runtime().math(), v);
+    /** Gelu with {@code approximate="tanh"}, in double. */
+    private static CodeBlock tanhGelu(ElementType t, String v) {
+        return CodeBlock.of("($L) (0.5 * $L * (1.0 + Math.tanh(0.7978845608028654 * ($L + 0.044715 * $L * $L * $L))))",
+                JavaTypes.compute(t), v, v, v, v, v);
     }
 }

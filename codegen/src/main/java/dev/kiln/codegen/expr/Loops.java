@@ -1,4 +1,4 @@
-package dev.kiln.codegen.java;
+package dev.kiln.codegen.expr;
 
 import com.palantir.javapoet.CodeBlock;
 import java.util.ArrayList;
