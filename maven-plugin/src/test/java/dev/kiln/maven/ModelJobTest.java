@@ -107,7 +107,7 @@ class ModelJobTest {
         ModelEntry unknown = entry(RELU);
         unknown.cpu = "pentium";
         MojoFailureException e = assertThrows(MojoFailureException.class, () -> ModelJob.of(unknown, ROOT, NO_DEFAULTS));
-        assertEquals("model model.onnx: unknown CPU profile 'pentium' (profiles: generic, x86-64-v3, x86-64-v4, neon, "
-                + "native)", e.getMessage());
+        assertEquals("Kiln: " + ROOT.resolve(RELU) + ": unknown CPU profile 'pentium' (profiles: generic, x86-64-v3,"
+                + " x86-64-v4, neon, native)", e.getMessage());
     }
 }
