@@ -37,7 +37,12 @@ public final class Kiln implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "no command given (commands: compile, run, verify, bench, inspect, print, operators, conformance, demo)");
+                "no command given (commands: " + commandNames(spec.commandLine()) + ")");
+    }
+
+    /** The commands, as the errors for a missing or unknown one list them. */
+    static String commandNames(CommandLine kiln) {
+        return String.join(", ", kiln.getSubcommands().keySet());
     }
 
     public static void main(String[] args) {

@@ -116,7 +116,7 @@ public record KilnOptions(String target, TargetProfile cpu, String packageName, 
     }
 
     private InputBindings copyOfBindings() {
-        InputBindings b = new InputBindings();
+        InputBindings b = new InputBindings().syntax(bindings.syntax());
         bindings.shapes().forEach(b::shape);
         bindings.dims().forEach(b::dim);
         bindings.constants().forEach(b::constant);

@@ -152,6 +152,24 @@ class GeneratedCodeContractTest {
     }
 
     @Test
+    void wrongNumberOfInputsIsOneGrammaticalMessage() throws Throwable {
+        Object instance = load(weights);
+        InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> type.getMethod("run",
+                Object[].class).invoke(instance, (Object) new Object[] {new float[150528], new float[1]}));
+        assertEquals("expected 1 input, got 2", e.getCause().getMessage());
+    }
+
+    @Test
+    void stepCommentsNameKilnsOwnOpsAsEverywhereElse() {
+        // As inspect --after and the compile summary do: dev.kiln.FusedConv, never a shortened form.
+        String src = model.sources().values().iterator().next();
+        assertTrue(src.contains("// 0: dev.kiln.FusedConv '/stem/stem.0/stem.0.0/Conv' -> float[1,8,112,112]"));
+        assertTrue(src.contains("* dev.kiln.FusedConv '/stem/stem.0/stem.0.0/Conv': float[1,3,224,224]"));
+        assertEquals(model.compilation().model().graph().opHistogram().get("dev.kiln.FusedConv"),
+                Math.toIntExact(src.lines().filter(l -> l.matches(" *// \\d+: dev\\.kiln\\.FusedConv .*")).count()));
+    }
+
+    @Test
     void publishesInputsAndOutputs() throws Exception {
         assertEquals("[input: float[1,3,224,224]]", type.getField("INPUTS").get(null).toString());
         assertEquals("[logits: float[1,1000]]", type.getField("OUTPUTS").get(null).toString());

@@ -2,6 +2,7 @@ package dev.kiln.compiler;
 
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.ops.InputNeededAtCompileTime;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.BindInputs;
 import dev.kiln.compiler.passes.CheckSupport;
@@ -56,8 +57,11 @@ public record Compilation(Model model, Map<String, Integer> importedOps, List<Pa
             MemoryPlan plan = MemoryPlanner.plan(model.graph(), registry,
                     node -> options.target().scratchFloats(node, options.profile()));
             return new Compilation(model, imported, steps, plan, options);
+        } catch (InputNeededAtCompileTime e) {
+            throw new CompileException(e.getMessage() + "; bind it to a constant with "
+                    + options.bindings().syntax().constant(e.input(), "FILE")).inFile(model.location());
         } catch (CompileException e) {
-            throw e.inFile(model.sourceName());
+            throw e.inFile(model.location());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kiln.maven;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.Kiln;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.report.CompileReport;
 import dev.kiln.report.HtmlReport;
 import dev.kiln.report.LayerTimings;
@@ -129,7 +130,9 @@ public class GenerateMojo extends AbstractMojo {
             for (Map.Entry<String, ModelJob> e : jobs.entrySet()) {
                 generate(e.getKey(), e.getValue(), stamps, sourceDir, resourceDir);
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
+            throw new MojoExecutionException("Kiln: " + FileNames.reason(e, null), e);
+        } catch (UncheckedIOException e) {
             throw new MojoExecutionException("Kiln: " + e.getMessage(), e);
         }
         warnIfRuntimeMissing(jobs.values());
@@ -158,7 +161,7 @@ public class GenerateMojo extends AbstractMojo {
             String name = qualifiedName(job);
             ModelJob other = jobs.put(name, job);
             if (other != null) {
-                throw new MojoFailureException("Kiln: " + other.model() + " and " + job.model()
+                throw new MojoFailureException("Kiln: " + FileNames.of(other.model()) + " and " + FileNames.of(job.model())
                         + " would both generate " + name + "; give one a different <className> or <packageName>");
             }
         }
@@ -180,13 +183,8 @@ public class GenerateMojo extends AbstractMojo {
         try {
             generated = Kiln.compile(job.model(), job.kilnOptions());
         } catch (CompileException e) {
-            // The compiler names the file by its base name; in a build the whole path says more.
-            String message = e.getMessage();
-            String shortName = job.model().getFileName() + ": ";
-            if (message.startsWith(shortName)) {
-                message = message.substring(shortName.length());
-            }
-            throw new MojoFailureException("Kiln: " + job.model() + ": " + message);
+            // The message names the model file, and the settings in the POM's syntax (ModelJob.bindings).
+            throw new MojoFailureException("Kiln: " + e.getMessage());
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Kiln: internal error compiling " + job.model() + ": " + e, e);
         }

@@ -269,10 +269,11 @@ public final class WeightFile {
                     + payloadBytes + "-byte payload");
         }
         try {
-            readFully(in, chunk, 0, (int) n);
-        } catch (EOFException e) {
-            throw new WeightFileException("weight file " + source + " is truncated: its header promises "
-                    + payloadBytes + " payload bytes, the file ends after about " + consumed);
+            int read = readAtMost(in, chunk, (int) n);
+            if (read < n) {
+                throw new WeightFileException("weight file " + source + " is truncated: its header promises "
+                        + payloadBytes + " payload bytes, the file ends after " + (consumed + read));
+            }
         } catch (IOException e) {
             throw new WeightFileException("cannot read weight file " + source + ": " + e.getMessage(), e);
         }
@@ -285,6 +286,19 @@ public final class WeightFile {
 
     private WeightFileException corrupt(String what) {
         return new WeightFileException("weight file " + source + " is corrupted (" + what + ")");
+    }
+
+    /** Reads {@code len} bytes into {@code b}, fewer only at the end of the stream; returns how many. */
+    private static int readAtMost(InputStream in, byte[] b, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            int n = in.read(b, done, len - done);
+            if (n < 0) {
+                break;
+            }
+            done += n;
+        }
+        return done;
     }
 
     private static void readFully(InputStream in, byte[] b, int off, int len) throws IOException {

@@ -186,6 +186,15 @@ class WeightFileTest {
     }
 
     @Test
+    void truncatedLargePayloadSaysExactlyWhereTheFileEnds() {
+        // Larger than the reader's 1 MiB chunk, cut inside the second chunk.
+        byte[] f = validFile(new byte[3 << 20]);
+        String m = failure(Arrays.copyOf(f, WeightFile.HEADER_BYTES + 1_500_000), w -> w.bytes(3 << 20));
+        assertEquals("weight file m.weights is truncated: its header promises 3145728 payload bytes,"
+                + " the file ends after 1500000", m);
+    }
+
+    @Test
     void flippedPayloadBit() {
         byte[] f = validFile(payload());
         f[WeightFile.HEADER_BYTES + 3] ^= 0x10;

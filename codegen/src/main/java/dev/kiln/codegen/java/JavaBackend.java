@@ -213,8 +213,7 @@ public final class JavaBackend implements Backend {
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (Node n : nodes) {
             if (kernels.find(n) == null) {
-                String op = (n.domain().isEmpty() ? "" : n.domain() + ".") + n.opType();
-                missing.computeIfAbsent(op + " (opset " + n.opset() + ")", k -> new ArrayList<>())
+                missing.computeIfAbsent(n.qualifiedOpType() + " (opset " + n.opset() + ")", k -> new ArrayList<>())
                         .add(n.name().isEmpty() ? "(unnamed)" : "'" + n.name() + "'");
             }
         }

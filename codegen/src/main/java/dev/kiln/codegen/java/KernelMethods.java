@@ -96,7 +96,7 @@ final class KernelMethods {
     private static CodeBlock kernelDoc(List<Node> nodes) {
         Node first = nodes.get(0);
         CodeBlock.Builder b = CodeBlock.builder();
-        b.add("$L $L: ", first.opType(), first.name().isEmpty() ? "(unnamed)" : "'" + SourceText.comment(first.name()) + "'");
+        b.add("$L $L: ", first.qualifiedOpType(), first.name().isEmpty() ? "(unnamed)" : "'" + SourceText.comment(first.name()) + "'");
         List<String> ins = new ArrayList<>();
         for (Value v : first.inputs()) {
             if (v != null) {

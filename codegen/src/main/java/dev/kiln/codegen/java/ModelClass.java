@@ -411,7 +411,7 @@ final class ModelClass {
                 .addParameter(Object[].class, "inputs");
         general.beginControlFlow("if (inputs.length != $L)", graph.inputs().size())
                 .addStatement("throw new IllegalArgumentException($S + inputs.length)",
-                        "expected " + graph.inputs().size() + " inputs, got ")
+                        "expected " + graph.inputs().size() + (graph.inputs().size() == 1 ? " input, got " : " inputs, got "))
                 .endControlFlow();
         general.addStatement("$T c = context()", context);
         for (int i = 0; i < graph.inputs().size(); i++) {
@@ -519,9 +519,8 @@ final class ModelClass {
                 outs.add(v.type().toString());
             }
         }
-        String op = (n.domain().isEmpty() ? "" : "kiln.") + n.opType();
-        return s.index() + ": " + op + " " + (n.name().isEmpty() ? "" : "'" + SourceText.comment(n.name()) + "' ")
-                + "-> " + String.join(", ", outs);
+        return s.index() + ": " + n.qualifiedOpType() + " "
+                + (n.name().isEmpty() ? "" : "'" + SourceText.comment(n.name()) + "' ") + "-> " + String.join(", ", outs);
     }
 
     private TypeSpec contextClass() {

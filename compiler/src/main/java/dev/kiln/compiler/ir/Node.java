@@ -125,9 +125,17 @@ public final class Node {
         return domain.equals(ONNX_DOMAIN) && opType.equals(type);
     }
 
+    /**
+     * The op as every message, listing and generated comment names it: {@code Conv}, and
+     * outside the ONNX domain with the domain in front, {@code dev.kiln.FusedConv}.
+     */
+    public String qualifiedOpType() {
+        return domain.isEmpty() ? opType : domain + "." + opType;
+    }
+
     /** {@code Conv "name"}, or {@code Conv (unnamed, output y)}, for messages. */
     public String describe() {
-        String d = domain.isEmpty() ? opType : domain + "." + opType;
+        String d = qualifiedOpType();
         if (!name.isEmpty()) {
             return d + " node '" + name + "'";
         }

@@ -2,8 +2,10 @@ package dev.kiln.compiler.onnx;
 
 import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.onnx.text.OnnxTextReader;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -43,17 +46,22 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
 
     /** Reads a model file; every problem is a {@link CompileException} that starts with the file's path. */
     public static ModelFile read(Path file) {
-        try {
-            return isText(file) ? readText(file) : readProtobuf(file);
-        } catch (NoSuchFileException e) {
-            throw new CompileException(file + ": no such file");
-        } catch (IOException e) {
-            throw new CompileException(file + ": cannot read: " + e.getMessage());
-        }
+        return read(file, bytes -> { });
     }
 
-    private static ModelFile readProtobuf(Path file) throws IOException {
-        return readProtobuf(Files.newInputStream(file), file);
+    /**
+     * Like {@link #read(Path)}, telling {@code bytesRead} how many bytes of the file have been
+     * read so far, about every megabyte, for a progress display of a large model.
+     */
+    public static ModelFile read(Path file, LongConsumer bytesRead) {
+        try {
+            return isText(file) ? readText(file)
+                    : readProtobuf(new CountingInputStream(Files.newInputStream(file), bytesRead), file);
+        } catch (NoSuchFileException e) {
+            throw new CompileException(FileNames.of(file) + ": no such file");
+        } catch (IOException e) {
+            throw new CompileException(FileNames.of(file) + ": cannot read: " + FileNames.reason(e, file));
+        }
     }
 
     /**
@@ -70,10 +78,10 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
             in.transferTo(OutputStream.nullOutputStream()); // hash any trailing bytes too
             return new ModelFile(file, proto, HexFormat.of().formatHex(sha.digest()));
         } catch (InvalidProtocolBufferException e) {
-            throw new CompileException(file + ": not an ONNX model (the protobuf data is truncated or malformed: "
-                    + e.getMessage() + ")");
+            throw new CompileException(FileNames.of(file) + ": not an ONNX model (the protobuf data is truncated or "
+                    + "malformed: " + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new CompileException(file + ": cannot read: " + e.getMessage());
+            throw new CompileException(FileNames.of(file) + ": cannot read: " + FileNames.reason(e, file));
         }
     }
 
@@ -83,19 +91,53 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new CompileException(file + ": not UTF-8 text (" + e.getMessage() + "); ONNX text models are UTF-8");
+            throw new CompileException(FileNames.of(file) + ": not UTF-8 text (" + e.getMessage() + "); ONNX text models are UTF-8");
         }
         ModelProto proto;
         try {
             proto = OnnxTextReader.parse(text);
         } catch (CompileException e) {
-            throw e.inFile(file.toString());
+            throw e.inFile(FileNames.of(file));
         }
         if (!proto.hasIrVersion()) {
-            throw new CompileException(file + ": the model states no IR version: begin it with a header such as "
+            throw new CompileException(FileNames.of(file) + ": the model states no IR version: begin it with a header such as "
                     + "<ir_version: 8, opset_import: [\"\" : 17]>");
         }
         return new ModelFile(file, proto, HexFormat.of().formatHex(newSha256().digest(bytes)));
+    }
+
+    /** Passes on the count of bytes read each time another megabyte has gone through. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private final LongConsumer bytesRead;
+        private long count;
+        private long reported;
+
+        CountingInputStream(InputStream in, LongConsumer bytesRead) {
+            super(in);
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            counted(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            counted(Math.max(n, 0));
+            return n;
+        }
+
+        private void counted(int n) {
+            count += n;
+            if (count - reported >= 1 << 20) {
+                reported = count;
+                bytesRead.accept(count);
+            }
+        }
     }
 
     private static MessageDigest newSha256() {

@@ -9,6 +9,7 @@ import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.onnx.proto.OnnxMl.TensorShapeProto;
 import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Attributes;
 import dev.kiln.compiler.ir.ElementType;
@@ -18,13 +19,14 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Signature;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.Value;
-import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * Reads an ONNX model (protobuf or text syntax, see {@link ModelFile}) into Kiln's IR;
@@ -40,11 +42,21 @@ public final class OnnxImporter {
      * ({@code .onnxtxt}); every problem is a {@link CompileException} naming the file.
      */
     public static Model read(Path file) {
-        ModelFile f = ModelFile.read(file);
+        return read(file, bytes -> { });
+    }
+
+    /**
+     * Like {@link #read(Path)}, telling {@code bytesRead} how many bytes of the file have
+     * been read so far, about every megabyte, for a progress display of a large model.
+     */
+    public static Model read(Path file, LongConsumer bytesRead) {
+        String location = FileNames.of(file);
+        ModelFile f = ModelFile.read(file, bytesRead);
         try {
-            return convert(f.proto(), file.getFileName().toString(), f.sha256(), file.toAbsolutePath().getParent());
+            return convert(f.proto(), file.getFileName().toString(), location, f.sha256(),
+                    file.toAbsolutePath().getParent());
         } catch (CompileException e) {
-            throw e.inFile(file.getFileName().toString());
+            throw e.inFile(location);
         }
     }
 
@@ -54,16 +66,26 @@ public final class OnnxImporter {
      * fuzz tests' entry point: the same checks as {@link #read(Path)} without a file.
      */
     static Model read(InputStream stream, Path file, Path baseDir) {
+        String location = FileNames.of(file);
         ModelFile f = ModelFile.readProtobuf(stream, file);
         try {
-            return convert(f.proto(), file.getFileName().toString(), f.sha256(), baseDir);
+            return convert(f.proto(), file.getFileName().toString(), location, f.sha256(), baseDir);
         } catch (CompileException e) {
-            throw e.inFile(file.getFileName().toString());
+            throw e.inFile(location);
         }
     }
 
-    /** Converts a parsed model. {@code baseDir} is where external data may be read from (null: nowhere). */
+    /** Converts a parsed model that has no file; messages name it {@code sourceName}. */
     public static Model convert(ModelProto proto, String sourceName, String sha256, Path baseDir) {
+        return convert(proto, sourceName, sourceName, sha256, baseDir);
+    }
+
+    /**
+     * Converts a parsed model. {@code baseDir} is where external data may be read from (null: nowhere).
+     *
+     * @param location how messages name the model file
+     */
+    private static Model convert(ModelProto proto, String sourceName, String location, String sha256, Path baseDir) {
         if (!proto.hasGraph() || proto.getIrVersion() <= 0) {
             throw new CompileException("not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph") + ")");
         }
@@ -82,7 +104,7 @@ public final class OnnxImporter {
         Builder b = new Builder(opsets, baseDir);
         b.readGraph(proto.getGraph());
         String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
-        return new Model(b.graph, sourceName, sha256, proto.getIrVersion(), opsets, producer,
+        return new Model(b.graph, sourceName, location, sha256, proto.getIrVersion(), opsets, producer,
                 b.inputSignatures, b.outputSignatures);
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.compiler.onnx;
 
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Storage;
 import dev.kiln.compiler.ir.Tensor;
@@ -175,7 +176,8 @@ public final class TensorProtos {
             buf.flip();
             return buf;
         } catch (IOException e) {
-            throw new CompileException(what + ": cannot read external data file " + location + ": " + e.getMessage());
+            throw new CompileException(what + ": cannot read external data file " + location + ": "
+                    + FileNames.reason(e, null));
         }
     }
 
@@ -199,7 +201,8 @@ public final class TensorProtos {
         } catch (InvalidPathException e) {
             throw new CompileException(what + ": external data location '" + location + "' is not a valid path");
         } catch (IOException e) {
-            throw new CompileException(what + ": cannot read external data file " + location + ": " + e.getMessage());
+            throw new CompileException(what + ": cannot read external data file " + location + ": "
+                    + FileNames.reason(e, null));
         }
     }
 
@@ -217,8 +220,10 @@ public final class TensorProtos {
             var coded = com.google.protobuf.CodedInputStream.newInstance(in);
             coded.setSizeLimit(Integer.MAX_VALUE);
             return decode(TensorProto.parseFrom(coded), file.getParent());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new CompileException(FileNames.of(file) + ": not a readable TensorProto: " + e.getMessage());
         } catch (IOException e) {
-            throw new CompileException(file + ": not a readable TensorProto: " + e.getMessage());
+            throw new CompileException(FileNames.of(file) + ": cannot read: " + FileNames.reason(e, file));
         }
     }
 

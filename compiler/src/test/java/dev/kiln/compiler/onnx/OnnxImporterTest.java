@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.CompileOptions;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Node;
@@ -61,6 +64,24 @@ class OnnxImporterTest {
         Path file = write("cut.onnx", Arrays.copyOf(bytes, bytes.length - 7));
         String m = error(file);
         assertTrue(m.startsWith(file + ": not an ONNX model (the protobuf data is truncated or malformed"), m);
+    }
+
+    @Test
+    void errorsNameTheFileByAPathThatFindsItNotByItsBaseName() throws IOException {
+        // Below the working directory: relative to it (every node test is called model.onnx).
+        Path below = Files.createDirectories(Path.of("target", "importer-test", "test_relu")).resolve("model.onnx");
+        byte[] bytes = small().bytes();
+        Files.write(below, Arrays.copyOf(bytes, bytes.length - 7));
+        String m = error(below.toAbsolutePath());
+        assertTrue(m.startsWith(Path.of("target", "importer-test", "test_relu", "model.onnx")
+                + ": not an ONNX model (the protobuf data is truncated or malformed"), m);
+        // Elsewhere: absolute. Compile errors after the import name the file the same way.
+        Path elsewhere = write("model.onnx", small().bytes());
+        Model model = OnnxImporter.read(elsewhere);
+        String compileError = assertThrows(CompileException.class, () -> Compilation.of(model,
+                CompileOptions.defaults().withBindings(new InputBindings().dim("b", 1)))).getMessage();
+        assertEquals(elsewhere.toAbsolutePath() + ": --dim b=1: no input has a dimension named 'b'"
+                + " (the inputs have no symbolic dimensions)", compileError);
     }
 
     @Test
