@@ -171,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version"), System.getProperty("java.vendor"),
                 System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(),
-                warmupRuns, measuredRuns, MacCount.of(graph), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
+                warmupRuns, measuredRuns, kiln.generated.compilation().macs(), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
                 kiln.arenaBytes(), kiln.intermediateBytes(), results);
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param java the JVM's name and version
  * @param javaVendor the JVM's vendor ({@code java.vendor})
  * @param javaRuntime the full runtime version ({@code java.runtime.version})
- * @param macs multiply-accumulates per call ({@link MacCount}; the whole batch)
+ * @param macs multiply-accumulates per call ({@link dev.kiln.compiler.Compilation#macs}; the whole batch)
  * @param compileMs Kiln's compile: import, passes, memory plan and source (the weight file is not written)
  * @param javacMs javac of the generated source, in process
  * @param loadMs the generated {@code load(Path)}, the first call in the process

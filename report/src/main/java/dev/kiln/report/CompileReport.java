@@ -5,6 +5,7 @@ import dev.kiln.codegen.WeightFileWriter;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.KilnVersion;
 import dev.kiln.compiler.ir.Model;
+import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.ops.OpRegistry;
@@ -64,12 +65,17 @@ public record CompileReport(Summary summary, List<PassChange> passes, List<Layer
         GraphSnapshot imported = GraphSnapshot.of(model.graph());
         Map<String, String> importedOps = new HashMap<>();
         model.graph().nodes().forEach(n -> importedOps.put(n.origins().get(0), n.opType()));
-        int importedNodes = model.graph().nodes().size();
+        List<Node> importedNodeList = List.copyOf(model.graph().nodes());
+        int importedNodes = importedNodeList.size();
         PassRecorder recorder = new PassRecorder(model.graph());
         Compilation c = Compilation.of(model, options.withAfterEachPass(recorder).compileOptions());
         OpRegistry registry = OpRegistry.standard();
+        // The imported nodes' values were typed by the first pass, with the input bindings applied.
+        Map<String, Long> importedMacs = new HashMap<>();
+        importedNodeList.forEach(n -> importedMacs.put(n.origins().get(0), registry.get(n).macs(n)));
 
-        List<Layer> layers = Layer.of(c.model().graph(), c.plan(), registry, importedOps, LayerTargets.of(c), timings);
+        List<Layer> layers = Layer.of(c.model().graph(), c.plan(), registry, importedOps, importedMacs,
+                LayerTargets.of(c), timings);
         Map<String, Integer> layerOfOrigin = new HashMap<>();
         for (Layer l : layers) {
             l.fused().forEach(o -> layerOfOrigin.put(o.name(), l.index()));

@@ -7,9 +7,11 @@ import dev.kiln.compiler.ops.OpDef;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.plan.MemoryPlan;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One row of the layer table: a node after the passes.
@@ -32,8 +34,15 @@ public record Layer(int index, String op, String name, List<Origin> fused, List<
     public record Origin(String name, String op) {
     }
 
+    /**
+     * The layers of the compiled graph. A layer's MACs are those of the imported nodes it
+     * stands for, as ONNX defines them (what PyTorch counts), not what its kernel does: a
+     * ConvTranspose run as a phase Conv computes zero taps too. An imported node that
+     * several layers stand for counts in the first.
+     */
     static List<Layer> of(Graph graph, MemoryPlan plan, OpRegistry registry, Map<String, String> importedOps,
-                          LayerTargets targets, LayerTimings timings) {
+                          Map<String, Long> importedMacs, LayerTargets targets, LayerTimings timings) {
+        Set<String> counted = new HashSet<>();
         Map<Node, Integer> steps = new IdentityHashMap<>();
         for (int i = 0; i < plan.kernels().size(); i++) {
             steps.put(plan.kernels().get(i), i);
@@ -65,7 +74,13 @@ public record Layer(int index, String op, String name, List<Origin> fused, List<
             }
             List<Origin> fused = n.origins().stream().map(o -> new Origin(o, importedOps.get(o))).toList();
             String kernel = step == null ? "view: runs nothing" : targets.kernel(n);
-            layers.add(new Layer(layers.size(), qualifiedOp(n), n.name(), fused, inputs, outputs, Macs.of(n),
+            long macs = 0;
+            for (String origin : n.origins()) {
+                if (counted.add(origin)) {
+                    macs += importedMacs.getOrDefault(origin, 0L);
+                }
+            }
+            layers.add(new Layer(layers.size(), qualifiedOp(n), n.name(), fused, inputs, outputs, macs,
                     weightBytes, activationBytes, targets.layout(n), targets.profile(n), kernel, step,
                     step == null ? null : timings.millis(step)));
         }

@@ -14,6 +14,8 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.ops.OpDef;
 import dev.kiln.compiler.ops.OpRegistry;
+import dev.kiln.compiler.passes.ChooseLayout;
+import dev.kiln.compiler.passes.PackWeights;
 import dev.kiln.compiler.passes.Pass;
 import dev.kiln.compiler.plan.MemoryPlan;
 import dev.kiln.compiler.target.TargetProfile;
@@ -29,9 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -146,9 +146,15 @@ public final class JavaBackend implements Backend {
         return jvmOptions;
     }
 
+    /**
+     * choose-layout (channels-last where the profile prefers it) and pack-weights: one panel of
+     * all output channels for the scalar kernels' long inner loops, or, with vector kernels, panels
+     * of two vectors, the width of their register tile.
+     */
     @Override
     public List<Pass> passes(TargetProfile profile) {
-        return List.of();
+        int panel = vectorKernels == null ? 0 : 2 * profile.vectorFloats();
+        return List.of(new ChooseLayout(profile), new PackWeights(panel));
     }
 
     @Override
@@ -171,10 +177,11 @@ public final class JavaBackend implements Backend {
         checkSupported(plan.kernels());
         OpRegistry registry = OpRegistry.standard();
         ConstantTables tables = new ConstantTables();
-        KernelWriter.ClassContext inModel = new KernelWriter.ClassContext(rt, tables, "", null);
-        Set<String> vectorHelpers = new TreeSet<>();
+        HelperMethods modelHelpers = new HelperMethods();
+        KernelWriter.ClassContext inModel = new KernelWriter.ClassContext(rt, tables, "", false, modelHelpers);
+        HelperMethods vectorClassHelpers = new HelperMethods();
         KernelWriter.ClassContext inVectorClass = new KernelWriter.ClassContext(rt, tables, options.className() + ".",
-                vectorHelpers);
+                true, vectorClassHelpers);
         KernelMethods scalar = new KernelMethods(Modifier.PRIVATE);
         KernelMethods vector = new KernelMethods(null);
         List<Step> steps = new ArrayList<>();
@@ -188,14 +195,18 @@ public final class JavaBackend implements Backend {
             steps.add(new Step(steps.size(), node, call(s, node, plan), v == null ? null : call(v, node, plan)));
         }
         String fingerprint = fingerprint(compilation, options, id);
-        ModelClass modelClass = new ModelClass(compilation, options, id, rt, fingerprint, steps, scalar.methods(),
+        List<MethodSpec> scalarMethods = new ArrayList<>(scalar.methods());
+        scalarMethods.addAll(modelHelpers.methods());
+        ModelClass modelClass = new ModelClass(compilation, options, id, rt, fingerprint, steps, scalarMethods,
                 tables.fields(), tables.decoders(), vectorKernels == null ? 0 : compilation.profile().vectorFloats());
         Map<String, String> sources = new TreeMap<>();
         String dir = options.packageName().isEmpty() ? "" : options.packageName().replace('.', '/') + "/";
         sources.put(dir + options.className() + ".java", modelClass.render());
         if (vectorKernels != null) {
+            List<MethodSpec> vectorMethods = new ArrayList<>(vector.methods());
+            vectorMethods.addAll(vectorClassHelpers.methods());
             VectorClass vectorClass = new VectorClass(compilation, options, compilation.profile().vectorFloats(),
-                    vector.methods(), VectorMath.helpers(vectorHelpers));
+                    vectorMethods);
             sources.put(dir + vectorClass.name() + ".java", vectorClass.render());
         }
         if (options.standalone()) {

@@ -3,6 +3,7 @@ package dev.kiln.codegen.java;
 import dev.kiln.codegen.java.kernels.UnaryKernel;
 import dev.kiln.codegen.java.vector.VectorActivationKernel;
 import dev.kiln.codegen.java.vector.VectorBinaryKernel;
+import dev.kiln.codegen.java.vector.VectorFusedConvKernel;
 import dev.kiln.compiler.ir.Node;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class JavaKernels {
         for (String op : VectorBinaryKernel.OPS) {
             k.add("", op, new VectorBinaryKernel());
         }
+        k.add(Node.KILN_DOMAIN, "FusedConv", new VectorFusedConvKernel());
         return k;
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.codegen.java;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.TensorType;
@@ -10,7 +11,6 @@ import dev.kiln.compiler.target.TargetProfile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a {@link JavaKernel} gets to write one node's method: the node, its
@@ -44,7 +44,8 @@ public final class KernelWriter {
     private final Runtime runtime;
     private final ConstantTables tables;
     private final String tableOwner;
-    private final Set<String> vectorHelpers;
+    private final boolean inVectorClass;
+    private final HelperMethods helperMethods;
     private final List<Operand> inputs = new ArrayList<>();
     private final List<Operand> outputs = new ArrayList<>();
     /** Below this many operations a step runs on the calling thread alone: handing it out costs more. */
@@ -61,9 +62,11 @@ public final class KernelWriter {
      * @param tables the model class's lookup tables
      * @param tableOwner how the kernel's class refers to them: "" in the model class itself,
      *     {@code "Model."} in a kernel class of its own
-     * @param vectorHelpers for the vector kernel class, collects the helper functions its code calls; else null
+     * @param vectorClass whether it is the vector kernel class
+     * @param helperMethods the methods kernels of the class add besides their own
      */
-    record ClassContext(Runtime runtime, ConstantTables tables, String tableOwner, Set<String> vectorHelpers) {
+    record ClassContext(Runtime runtime, ConstantTables tables, String tableOwner, boolean vectorClass,
+                        HelperMethods helperMethods) {
     }
 
     KernelWriter(Node node, OpDef op, JavaKernel kernel, TargetProfile profile, ClassContext context) {
@@ -71,7 +74,8 @@ public final class KernelWriter {
         this.runtime = context.runtime();
         this.tables = context.tables();
         this.tableOwner = context.tableOwner();
-        this.vectorHelpers = context.vectorHelpers();
+        this.inVectorClass = context.vectorClass();
+        this.helperMethods = context.helperMethods();
         this.profile = profile;
         this.scratchFloats = kernel.scratchFloats(node, profile);
         String[] inNames = kernel.inputNames();
@@ -206,18 +210,28 @@ public final class KernelWriter {
 
     /**
      * How vector kernels spell arithmetic on {@code FloatVector}s of the kernel class's species
-     * {@code S}; the helper functions it calls are defined in that class.
+     * {@code S}: a new spelling for each method that uses one.
      */
     public VectorSpelling vectorSpelling() {
-        if (vectorHelpers == null) {
+        if (!inVectorClass) {
             throw new IllegalStateException("only kernels of the vector kernel class spell vectors");
         }
-        return new VectorSpelling(vectorHelpers);
+        return new VectorSpelling();
     }
 
     /** The float lanes of one vector, for vector kernels: the CPU profile's. */
     public int lanes() {
         return profile.vectorFloats();
+    }
+
+    /**
+     * Adds a static method the kernel calls, such as its register tile, to the kernel's class
+     * (identical ones are emitted once); returns the name to call it by.
+     *
+     * @param baseName the method's name before the number that keeps it unique, e.g. {@code convTile}
+     */
+    public String helperMethod(String baseName, MethodSpec method) {
+        return helperMethods.add(baseName, method);
     }
 
     /** A fresh local variable name with the given prefix, for nested helpers. */

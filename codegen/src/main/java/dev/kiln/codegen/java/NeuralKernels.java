@@ -22,6 +22,7 @@ final class NeuralKernels {
         k.add("", "Conv", new ConvKernel());
         k.add(Node.KILN_DOMAIN, "FusedConv", new ConvKernel());
         k.add(Node.KILN_DOMAIN, "Attention", new AttentionKernel());
+        k.add(Node.KILN_DOMAIN, "GroupNormalization", new NormalizationKernel());
         k.add("", "ConvTranspose", new ConvTransposeKernel());
         k.add("", "MatMul", new MatMulKernel());
         k.add("", "Gemm", new GemmKernel());

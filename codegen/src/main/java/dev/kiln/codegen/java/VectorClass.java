@@ -16,7 +16,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Renders the vector kernel class of a model ({@code <Model>Vector}): the Vector API
- * kernels and the polynomial helpers they call. Only the model class's steps refer to
+ * kernels and the helper methods they call (register tiles). Only the model class's steps refer to
  * it, and only when {@code VECTOR} is true, so a JVM without the incubator module
  * never loads it.
  */
@@ -27,15 +27,12 @@ final class VectorClass {
     private final GenerateOptions options;
     private final int lanes;
     private final List<MethodSpec> kernels;
-    private final List<MethodSpec> helpers;
 
-    VectorClass(Compilation compilation, GenerateOptions options, int lanes, List<MethodSpec> kernels,
-                List<MethodSpec> helpers) {
+    VectorClass(Compilation compilation, GenerateOptions options, int lanes, List<MethodSpec> kernels) {
         this.compilation = compilation;
         this.options = options;
         this.lanes = lanes;
         this.kernels = kernels;
-        this.helpers = helpers;
     }
 
     /** The vector kernel class of model class {@code modelClass}. */
@@ -58,9 +55,11 @@ final class VectorClass {
                 .initializer("$T.SPECIES_$L", VectorSpelling.FLOAT_VECTOR, lanes * 32).build());
         type.addField(FieldSpec.builder(int.class, "L", Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("Floats in one vector of {@link #S}.\n").initializer("$L", lanes).build());
-        for (MethodSpec h : helpers) {
-            type.addMethod(h);
-        }
+        type.addField(FieldSpec.builder(boolean.class, "JDK17_LOOPS", Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Whether the JIT is JDK 17's or close: its register tiles run fastest with a second loop\n"
+                        + "variable for the weight index, JDK 25's with the index worked out from k (measured on both;\n"
+                        + "2.3x apart either way). A constant, so each JIT compiles only its own loop.\n")
+                .initializer("Runtime.version().feature() < 21").build());
         for (MethodSpec k : kernels) {
             type.addMethod(k);
         }

@@ -6,30 +6,34 @@ import dev.kiln.codegen.expr.Spelling;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Arithmetic on {@code FloatVector}s of the vector kernel class's species {@code S}.
  * A literal operand uses the Vector API's scalar forms ({@code x.mul(0.5f)}), so
- * the code says what it computes without broadcasts; exp, tanh and erf call the
- * polynomial helpers of the kernel class ({@link VectorMath}), never {@code Math}
- * per lane. min and max are the Vector API's, which keep Java's NaN rule.
+ * the code says what it computes without broadcasts. exp, tanh and erf are polynomials
+ * ({@link VectorMath}), never {@code Math} per lane, written as statements: the spelt
+ * expression names their result, and the caller adds {@link #takeStatements} before the
+ * statement that uses it. min and max are the Vector API's, which keep Java's NaN rule.
+ *
+ * <p>One spelling serves one method: the statements' locals are numbered within it.
  */
 public final class VectorSpelling implements Spelling {
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
 
     /** The blocks {@link #literal} returned, which the operators recognise as scalars. */
     private final Set<CodeBlock> literals = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Set<String> helpers;
+    /** Statements of exp, tanh and erf spelt since the last {@link #takeStatements}. */
+    private CodeBlock.Builder statements = CodeBlock.builder();
+    private int functions;
 
-    /** @param helpers collects the helper functions the spelt code calls, for the kernel class to define */
-    public VectorSpelling(Set<String> helpers) {
-        this.helpers = helpers;
-    }
-
-    /** A spelling whose helper calls are not collected (for code that calls none). */
-    public VectorSpelling() {
-        this(new TreeSet<>());
+    /**
+     * The statements that the expressions spelt since the last call need, to be added before
+     * the statement that uses them; empty when they called no function.
+     */
+    public CodeBlock takeStatements() {
+        CodeBlock taken = statements.build();
+        statements = CodeBlock.builder();
+        return taken;
     }
 
     @Override
@@ -95,21 +99,20 @@ public final class VectorSpelling implements Spelling {
 
     @Override
     public CodeBlock exp(CodeBlock a) {
-        return helper("exp", a);
+        return CodeBlock.of("$L", VectorMath.exp(statements, vector(a), prefix("exp")));
     }
 
     @Override
     public CodeBlock tanh(CodeBlock a) {
-        return helper("tanh", a);
+        return CodeBlock.of("$L", VectorMath.tanh(statements, vector(a), prefix("tanh")));
     }
 
     @Override
     public CodeBlock erf(CodeBlock a) {
-        return helper("erf", a);
+        return CodeBlock.of("$L", VectorMath.erf(statements, vector(a), prefix("erf")));
     }
 
-    private CodeBlock helper(String name, CodeBlock a) {
-        helpers.add(name);
-        return CodeBlock.of("$L($L)", name, vector(a));
+    private String prefix(String function) {
+        return function + ++functions + "_";
     }
 }

@@ -81,6 +81,14 @@ public final class Node {
         origins = List.copyOf(all);
     }
 
+    /**
+     * Records that this node, made by a pass, does no imported node's work of its own (a
+     * layout Transpose, the interleave after a phase Conv): it stands for no origin.
+     */
+    public void addedByAPass() {
+        origins = List.of();
+    }
+
     public int opset() {
         return opset;
     }

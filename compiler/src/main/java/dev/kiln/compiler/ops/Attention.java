@@ -104,4 +104,11 @@ public final class Attention extends OpDef {
                 : new long[] {p.batch(), p.outChannels(), p.height(), p.width()};
         return List.of(ctx.input(0).withDims(dims));
     }
+
+    /** Q K^T and the weights times V: 2 x heads x tokens^2 x head_dim per image. */
+    @Override
+    public long macs(Node node) {
+        Params p = params(node);
+        return 2L * p.batch() * p.heads() * p.tokens() * p.tokens() * p.headDim();
+    }
 }

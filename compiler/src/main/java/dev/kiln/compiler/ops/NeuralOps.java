@@ -16,6 +16,7 @@ final class NeuralOps {
         r.add(new Normalization.InstanceNormalization());
         r.add(new Normalization.LayerNormalization());
         r.add(new Normalization.GroupNormalization());
+        r.add(new Normalization.ChannelsLastGroupNormalization());
         r.add(new Softmax("Softmax"));
         r.add(new GlobalPool("GlobalAveragePool"));
         r.add(new Dropout());

@@ -89,12 +89,20 @@ public final class Match {
 
     /**
      * Replaces the nodes {@code matched} (in dataflow order, ending with {@code last}) with
-     * {@code replacement}, which takes over the value computed by {@code last} and its
-     * place, and stands for the imported nodes the matched ones stood for.
+     * {@code replacements}, which take over the value computed by {@code last} and its
+     * place. The first stands for the imported nodes the matched ones stood for; any others
+     * (the interleave after a phase Conv) are added by the pass.
      */
-    static void replace(Graph graph, List<Node> matched, Node last, Node replacement) {
-        replacement.replaces(matched);
-        graph.addNodeBefore(last, replacement);
+    static void replace(Graph graph, List<Node> matched, Node last, List<Node> replacements) {
+        for (int i = 0; i < replacements.size(); i++) {
+            Node replacement = replacements.get(i);
+            if (i == 0) {
+                replacement.replaces(matched);
+            } else {
+                replacement.addedByAPass();
+            }
+            graph.addNodeBefore(last, replacement);
+        }
         graph.removeNodes(matched);
     }
 }

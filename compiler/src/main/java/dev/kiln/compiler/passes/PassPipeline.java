@@ -34,6 +34,7 @@ public final class PassPipeline {
                 new FuseGroupNorm(),
                 new FuseMatMulAdd(),
                 new FoldBatchNorm(),
+                new ConvTransposeAsConv(),
                 new FuseConvActivation(),
                 new FuseConvResidual(),
                 new FuseAttention()), registry);

@@ -17,7 +17,9 @@ import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.ops.Activation;
 import dev.kiln.compiler.ops.Attention;
+import dev.kiln.compiler.ops.Conv;
 import dev.kiln.compiler.ops.FusedConv;
+import dev.kiln.compiler.ops.Normalization;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -82,6 +84,9 @@ public final class IrExporter {
             if (isKiln(n, Attention.OP_TYPE)) {
                 opset = Math.max(opset, 13);
             }
+            if (isKiln(n, Normalization.ChannelsLastGroupNormalization.OP_TYPE)) {
+                opset = Math.max(opset, 21);
+            }
             Activation act = n.domain().equals(Node.KILN_DOMAIN) ? Activation.read(n) : null;
             if (act != null && act.opType().equals("HardSwish")) {
                 opset = Math.max(opset, 14);
@@ -99,6 +104,10 @@ public final class IrExporter {
         }
         if (isKiln(n, Attention.OP_TYPE)) {
             attention(n);
+            return;
+        }
+        if (isKiln(n, Normalization.ChannelsLastGroupNormalization.OP_TYPE)) {
+            channelsLastGroupNorm(n);
             return;
         }
         if (!n.domain().isEmpty()) {
@@ -120,18 +129,26 @@ public final class IrExporter {
         out.addNode(b);
     }
 
-    /** Y = act(Conv(X, W, B)) + R, each step a standard node. */
+    /**
+     * Y = act(Conv(X, W, B)) + R, each step a standard node; with channels_last, X and R
+     * are transposed to channels first and the result back, and packed weights unpacked.
+     */
     private void fusedConv(Node n) {
         Activation act = Activation.read(n);
-        String result = name(n.output());
+        FusedConv.Layout layout = FusedConv.layout(n);
+        String finalName = name(n.output());
+        String result = layout.channelsLast() ? finalName + "_nchw" : finalName;
         String conv = act == null && n.input(3) == null ? result : result + "_conv";
         NodeProto.Builder c = NodeProto.newBuilder().setOpType("Conv").setName(n.name());
-        for (int i = 0; i < 3 && i < n.inputCount(); i++) {
-            c.addInput(name(n.input(i)));
+        c.addInput(layout.channelsLast() ? toChannelsFirst(name(n.input(0))) : name(n.input(0)));
+        c.addInput(layout.packed() ? unpacked(n) : name(n.input(1)));
+        if (n.inputCount() > 2 && n.input(2) != null) {
+            c.addInput(unpadded(n, name(n.input(2))));
         }
         c.addOutput(conv);
         for (Attribute a : n.attributes().all()) {
-            if (!a.name().startsWith("activation")) {
+            if (!a.name().startsWith("activation") && !List.of("channels_last", "packed_panel", "out_channels")
+                    .contains(a.name())) {
                 c.addAttribute(attribute(a));
             }
         }
@@ -150,9 +167,65 @@ public final class IrExporter {
             out.addNode(a.addOutput(activated));
         }
         if (n.input(3) != null) {
-            out.addNode(NodeProto.newBuilder().setOpType("Add").addInput(activated).addInput(name(n.input(3)))
+            String residual = layout.channelsLast() ? toChannelsFirst(name(n.input(3))) : name(n.input(3));
+            out.addNode(NodeProto.newBuilder().setOpType("Add").addInput(activated).addInput(residual)
                     .addOutput(result));
         }
+        if (layout.channelsLast()) {
+            add("Transpose", finalName, List.of(result), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
+        }
+    }
+
+    /** A channels-last value transposed to channels first; returns the new name. */
+    private String toChannelsFirst(String value) {
+        return add("Transpose", value + "_to_nchw_" + extra++, List.of(value), OnnxModelBuilder.attr("perm", 0L, 3, 1, 2));
+    }
+
+    /** A packed weight [panels, k..., Cg, P] back in ONNX's order [M, Cg, k...], as an initializer. */
+    private String unpacked(Node n) {
+        Conv.Params p = FusedConv.params(n);
+        Tensor packed = n.input(1).constant();
+        int panel = FusedConv.layout(n).panel();
+        int m = p.outChannels();
+        int cg = p.inChannels() / p.group();
+        int taps = (int) (packed.size() / ((long) packed.type().dim(0) * cg * panel));
+        float[] src = packed.floats();
+        float[] w = new float[m * cg * taps];
+        for (int o = 0; o < m; o++) {
+            for (int ci = 0; ci < cg; ci++) {
+                for (int t = 0; t < taps; t++) {
+                    w[(o * cg + ci) * taps + t] = src[((o / panel * taps + t) * cg + ci) * panel + o % panel];
+                }
+            }
+        }
+        long[] dims = new long[2 + p.kernel().length];
+        dims[0] = m;
+        dims[1] = cg;
+        System.arraycopy(p.kernel(), 0, dims, 2, p.kernel().length);
+        String name = name(n.output()) + "_w_unpacked";
+        out.addInitializer(OnnxModelBuilder.floatTensor(name, w, dims));
+        return name;
+    }
+
+    /** A bias padded to whole panels (pack-weights) cut back to [M]; the bias as it is otherwise. */
+    private String unpadded(Node n, String bias) {
+        int m = FusedConv.params(n).outChannels();
+        Tensor b = n.input(2).constant();
+        if (b == null || b.size() == m) {
+            return bias;
+        }
+        String name = bias + "_unpadded";
+        out.addInitializer(OnnxModelBuilder.floatTensor(name, java.util.Arrays.copyOf(b.floats(), m), m));
+        return name;
+    }
+
+    /** Kiln's channels-last GroupNormalization as ONNX's (opset 21) between Transposes. */
+    private void channelsLastGroupNorm(Node n) {
+        String y = name(n.output());
+        String gn = add("GroupNormalization", y + "_nchw", List.of(toChannelsFirst(name(n.input(0))),
+                name(n.input(1)), name(n.input(2))), OnnxModelBuilder.attr("num_groups",
+                n.attributes().getInt("num_groups")), OnnxModelBuilder.attr("epsilon", Normalization.epsilon(n)));
+        add("Transpose", y, List.of(gn), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
     }
 
     /**

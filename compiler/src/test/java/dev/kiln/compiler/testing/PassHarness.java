@@ -15,6 +15,7 @@ import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.BindInputs;
 import dev.kiln.compiler.passes.CheckSupport;
+import dev.kiln.compiler.passes.Pass;
 import dev.kiln.compiler.passes.PassPipeline;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +53,14 @@ public final class PassHarness {
     }
 
     public static Rewritten run(ModelProto proto, InputBindings bindings, String... passes) {
+        return run(proto, bindings, List.of(), passes);
+    }
+
+    /**
+     * Runs the named standard passes (and fold-constants), then {@code targetPasses}, as a
+     * back end's own passes run after the standard ones.
+     */
+    public static Rewritten run(ModelProto proto, InputBindings bindings, List<Pass> targetPasses, String... passes) {
         Model m = importModel(proto);
         OpRegistry registry = OpRegistry.standard();
         CheckSupport.check(m.graph(), registry);
@@ -60,7 +69,8 @@ public final class PassHarness {
         Set<String> disabled = new HashSet<>(standard.names());
         disabled.remove("fold-constants");
         disabled.removeAll(List.of(passes));
-        List<PassPipeline.Step> steps = standard.without(disabled, registry).run(m.graph(), (p, g) -> { });
+        List<PassPipeline.Step> steps = standard.without(disabled, registry).then(targetPasses, registry)
+                .run(m.graph(), (p, g) -> { });
         return new Rewritten(proto, m, steps);
     }
 

@@ -5,6 +5,7 @@ import dev.kiln.codegen.expr.Activations;
 import dev.kiln.codegen.java.JavaKernel;
 import dev.kiln.codegen.java.JavaSpelling;
 import dev.kiln.codegen.java.KernelWriter;
+import dev.kiln.codegen.java.VectorSpelling;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ops.Activation;
@@ -30,9 +31,12 @@ public final class VectorActivationKernel implements JavaKernel {
         KernelWriter.Operand y = w.out(0);
         Activation act = Activation.of(w.node());
         CodeBlock v = CodeBlock.of("v");
+        VectorSpelling vs = w.vectorSpelling();
+        CodeBlock value = Activations.apply(act, v, vs);
         CodeBlock vector = CodeBlock.builder()
                 .addStatement("$T v = $T.fromArray(S, x, xo + i)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR)
-                .addStatement("$L.intoArray(y, yo + i)", Activations.apply(act, v, w.vectorSpelling()))
+                .add(vs.takeStatements())
+                .addStatement("$L.intoArray(y, yo + i)", value)
                 .build();
         CodeBlock scalar = CodeBlock.builder()
                 .addStatement("float v = $L", x.at("i"))
