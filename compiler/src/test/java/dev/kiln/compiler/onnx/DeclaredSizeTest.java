@@ -65,8 +65,9 @@ class DeclaredSizeTest {
     void aTinyModelDeclaringAnInt64Billion() throws Exception {
         ModelProto m = model(declared(DataType.INT64, 1L << 30).build());
         assertTrue(m.getSerializedSize() < 100, m.getSerializedSize() + " bytes");
-        assertEquals("big.onnx: tensor 't' int64[1073741824] has 0 values, expected 1073741824",
-                refusedWithin(m, ALLOCATION_BUDGET));
+        String message = refusedWithin(m, ALLOCATION_BUDGET);
+        assertTrue(message.endsWith("big.onnx: tensor 't' int64[1073741824] has 0 values, expected 1073741824"),
+                message);
     }
 
     @ParameterizedTest
