@@ -31,6 +31,9 @@ import picocli.CommandLine.Parameters;
             "--suite measures every benchmark model in a child JVM of each JDK and writes docs/benchmarks.md; "
                 + "--fma-peak measures this machine's FMA peak per core."})
 final class BenchCommand implements Callable<Integer> {
+    /** Milliseconds between one engine's run and the other's (see {@link #pauseBetweenEngines}). */
+    private static final long PAUSE_MS = 10;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -132,6 +135,17 @@ final class BenchCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
+    /**
+     * A pause between one engine's run and the other's, long enough for the idle threads of the
+     * one that just ran to go to sleep: ONNX Runtime's intra-op threads spin-wait after a run,
+     * and Kiln's workers briefly too, so without it each engine at 2 threads on 2 cores ran
+     * beside the other's spinning threads (Kiln's B0 at 2 threads measured 66 ms alternating,
+     * 29 ms alone).
+     */
+    private static void pauseBetweenEngines() throws InterruptedException {
+        Thread.sleep(PAUSE_MS);
+    }
+
     private BenchReport measure(KilnOptions options, List<Integer> threadCounts, int warmupRuns, int measuredRuns)
             throws Exception {
         AllocationMeter allocation = new AllocationMeter();
@@ -156,7 +170,12 @@ final class BenchCommand implements Callable<Integer> {
                     kiln.run(data);
                     double k = (System.nanoTime() - start) / 1e6;
                     long bytes = allocation.since(before);
-                    double o = ort == null ? 0 : ort.timeOnce();
+                    double o = 0;
+                    if (ort != null) {
+                        pauseBetweenEngines();
+                        o = ort.timeOnce();
+                        pauseBetweenEngines();
+                    }
                     if (i >= 0) {
                         kilnMs[i] = k;
                         ortMs[i] = o;

@@ -16,6 +16,7 @@ import dev.kiln.compiler.testing.OnnxModelBuilder;
 import dev.kiln.compiler.testing.TorchAttention;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,9 +38,12 @@ class AttentionAgainstOnnxRuntimeTest {
         return new Tensor(t, OnnxModelBuilder.random(seed, t.intSize(), scale));
     }
 
-    /** Compiles {@code model}, checks that it became one dev.kiln.Attention, and runs it. */
+    /**
+     * Compiles {@code model} in its own layout (choose-layout off), checks that it became one
+     * channels-first dev.kiln.Attention, and runs it.
+     */
     private static Tensor kilnFused(ModelProto model, Tensor x, int threads) {
-        Compilation c = KilnRunner.compile(model);
+        Compilation c = KilnRunner.compile(model, Set.of("choose-layout"));
         assertEquals(Map.of("dev.kiln.Attention", 1), c.model().graph().opHistogram());
         return KilnRunner.run(c, List.of(x), threads).get(0);
     }

@@ -163,8 +163,9 @@ class GeneratedCodeContractTest {
     void stepCommentsNameKilnsOwnOpsAsEverywhereElse() {
         // As inspect --after and the compile summary do: dev.kiln.FusedConv, never a shortened form.
         String src = model.sources().values().iterator().next();
-        assertTrue(src.contains("// 0: dev.kiln.FusedConv '/stem/stem.0/stem.0.0/Conv' -> float[1,8,112,112]"));
-        assertTrue(src.contains("* dev.kiln.FusedConv '/stem/stem.0/stem.0.0/Conv': float[1,3,224,224]"));
+        // (Step 0 is choose-layout's Transpose of the input to channels-last.)
+        assertTrue(src.contains("// 1: dev.kiln.FusedConv '/stem/stem.0/stem.0.0/Conv' -> float[1,112,112,8]"));
+        assertTrue(src.contains("* dev.kiln.FusedConv '/stem/stem.0/stem.0.0/Conv': float[1,224,224,3]"));
         assertEquals(model.compilation().model().graph().opHistogram().get("dev.kiln.FusedConv"),
                 Math.toIntExact(src.lines().filter(l -> l.matches(" *// \\d+: dev\\.kiln\\.FusedConv .*")).count()));
     }

@@ -8,6 +8,7 @@ import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs a model built in a test the way users do: the whole compiler (import, passes),
@@ -25,8 +26,13 @@ final class KilnRunner {
 
     /** The model compiled with every pass and no input bindings (it throws CompileException for what Kiln refuses). */
     static Compilation compile(ModelProto model) {
+        return compile(model, Set.of());
+    }
+
+    /** Like {@link #compile(ModelProto)}, without the passes named in {@code disabled}. */
+    static Compilation compile(ModelProto model, Set<String> disabled) {
         return Compilation.of(OnnxImporter.convert(model, "test_model.onnx", null, null),
-                KilnOptions.defaults().withTarget(TARGET).compileOptions());
+                KilnOptions.defaults().withTarget(TARGET).withDisabledPasses(disabled).compileOptions());
     }
 
     /** A model file compiled with the tests' back end (its class named after the file), for the end-to-end tests. */

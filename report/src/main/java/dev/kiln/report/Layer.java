@@ -37,8 +37,9 @@ public record Layer(int index, String op, String name, List<Origin> fused, List<
     /**
      * The layers of the compiled graph. A layer's MACs are those of the imported nodes it
      * stands for, as ONNX defines them (what PyTorch counts), not what its kernel does: a
-     * ConvTranspose run as a phase Conv computes zero taps too. An imported node that
-     * several layers stand for counts in the first.
+     * ConvTranspose runs as a phase Conv (added, no MACs of its own here), which computes
+     * zero taps too, and the DepthToSpace that stands for it. An imported node that several
+     * layers stand for counts in the first.
      */
     static List<Layer> of(Graph graph, MemoryPlan plan, OpRegistry registry, Map<String, String> importedOps,
                           Map<String, Long> importedMacs, LayerTargets targets, LayerTimings timings) {

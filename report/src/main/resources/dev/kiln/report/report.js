@@ -140,7 +140,7 @@
     if (l.fused.length > 1) {
       fused.appendChild(el('div', {}, l.fused.map(function (o) { return o.op; }).join(' + ')));
     } else if (l.fused.length === 0) {
-      fused.appendChild(el('div', { 'class': 'added' }, 'added by a pass (a layout Transpose, an interleave)'));
+      fused.appendChild(el('div', { 'class': 'added' }, 'added by a pass (a layout Transpose, a phase Conv)'));
     }
     var names = el('div', { 'class': 'names' });
     l.fused.forEach(function (o) {

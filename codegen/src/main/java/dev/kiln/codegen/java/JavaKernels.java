@@ -4,6 +4,7 @@ import dev.kiln.codegen.java.kernels.UnaryKernel;
 import dev.kiln.codegen.java.vector.VectorActivationKernel;
 import dev.kiln.codegen.java.vector.VectorBinaryKernel;
 import dev.kiln.codegen.java.vector.VectorFusedConvKernel;
+import dev.kiln.codegen.java.vector.VectorMatrixKernel;
 import dev.kiln.compiler.ir.Node;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,6 +39,8 @@ public final class JavaKernels {
             k.add("", op, new VectorBinaryKernel());
         }
         k.add(Node.KILN_DOMAIN, "FusedConv", new VectorFusedConvKernel());
+        k.add("", "MatMul", new VectorMatrixKernel());
+        k.add("", "Gemm", new VectorMatrixKernel());
         return k;
     }
 

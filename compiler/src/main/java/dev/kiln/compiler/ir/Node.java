@@ -83,7 +83,7 @@ public final class Node {
 
     /**
      * Records that this node, made by a pass, does no imported node's work of its own (a
-     * layout Transpose, the interleave after a phase Conv): it stands for no origin.
+     * layout Transpose, the phase Conv before its interleave): it stands for no origin.
      */
     public void addedByAPass() {
         origins = List.of();

@@ -31,6 +31,12 @@ public final class FusedConv extends OpDef {
         super(OP_TYPE, Node.KILN_DOMAIN, 1, 1);
     }
 
+    @Override
+    public String notes() {
+        return "Conv + activation + residual, made by fuse-conv-activation and fuse-conv-residual; "
+                + "attributes channels_last (choose-layout) and packed_panel (pack-weights) say its layout";
+    }
+
     /**
      * How a FusedConv's tensors are laid out.
      *

@@ -170,6 +170,12 @@ public abstract class Normalization extends OpDef {
         }
 
         @Override
+        public String notes() {
+            return "GroupNormalization (opset 21: scale and bias per channel) on channels-last [N, ..., C], "
+                    + "made by the choose-layout pass";
+        }
+
+        @Override
         public List<TensorType> infer(InferContext ctx) {
             ctx.expectType(0, Types.FLOATS);
             TensorType x = ctx.input(0);

@@ -17,7 +17,7 @@ public abstract class RewritePass implements Pass {
      * @param matched the nodes the pattern covers; all of them are removed
      * @param last the matched node whose outputs the replacement computes and whose place it takes
      * @param replacements the nodes, in order, that do the work of all of them (usually one; the
-     *     first stands for the matched nodes in reports, the others are added)
+     *     last, which computes the value, stands for the matched nodes in reports, the others are added)
      */
     protected record Rewrite(List<Node> matched, Node last, List<Node> replacements) {
         protected Rewrite(List<Node> matched, Node last, Node replacement) {

@@ -41,6 +41,12 @@ class OriginsTest {
         Map<String, Node> claimedBy = new HashMap<>();
         Map<String, Integer> fusions = new HashMap<>();
         for (Node n : m.graph().nodes()) {
+            if (n.origins().isEmpty()) {
+                // Added by a pass: only convtranspose-as-conv's phase Conv, read by the DepthToSpace that stands for it.
+                assertEquals("Conv", n.opType(), n.describe());
+                assertEquals("DepthToSpace", m.graph().consumers(n.output()).get(0).opType(), n.describe());
+                continue;
+            }
             for (String origin : n.origins()) {
                 assertNotNull(imported.get(origin), n + " names an imported node that does not exist: " + origin);
                 assertNull(claimedBy.put(origin, n), origin + " is claimed by two nodes");
