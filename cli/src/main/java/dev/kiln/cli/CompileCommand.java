@@ -45,6 +45,11 @@ final class CompileCommand implements Callable<Integer> {
             description = "Copy the few runtime classes into the package, so the output needs only a JDK.")
     private boolean standalone;
 
+    @Option(names = "--instrumented",
+            description = "The debug build: the class also times each kernel step (stepNanos()) and returns every "
+                + "intermediate value (intermediates(...)); what bench --profile and verify --all-layers use.")
+    private boolean instrumented;
+
     @Option(names = "--json", description = "Print the summary as JSON.")
     private boolean json;
 
@@ -54,7 +59,8 @@ final class CompileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         KilnOptions options = target.options().withBindings(binding.toBindings())
-                .withPackage(packageName).withClassName(className).withStandalone(standalone);
+                .withPackage(packageName).withClassName(className).withStandalone(standalone)
+                .withInstrumented(instrumented);
         try {
             options.generateOptions(model.getFileName().toString());
         } catch (IllegalArgumentException e) {

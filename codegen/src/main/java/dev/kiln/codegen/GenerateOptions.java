@@ -12,8 +12,12 @@ import javax.lang.model.SourceVersion;
  * @param standalone whether to copy the runtime classes into the package, so the output needs only a JDK
  * @param scalarFallback for a back end with Vector API kernels: whether a JVM that cannot run them runs
  *     the scalar kernels emitted alongside (true) or refuses to load the model, naming what is missing
+ * @param instrumented the debug build: the class also times each kernel step and can return every
+ *     intermediate value ({@code stepNanos()}, {@code intermediates(...)}); without it the output has none
+ *     of that, byte for byte
  */
-public record GenerateOptions(String packageName, String className, boolean standalone, boolean scalarFallback) {
+public record GenerateOptions(String packageName, String className, boolean standalone, boolean scalarFallback,
+                              boolean instrumented) {
     public static final String DEFAULT_PACKAGE = "kiln.generated";
 
     public GenerateOptions {
@@ -27,23 +31,27 @@ public record GenerateOptions(String packageName, String className, boolean stan
 
     /** Defaults for a model file: package {@code kiln.generated}, class named after the file, not standalone. */
     public static GenerateOptions defaults(String modelFileName) {
-        return new GenerateOptions(DEFAULT_PACKAGE, classNameFor(modelFileName), false, true);
+        return new GenerateOptions(DEFAULT_PACKAGE, classNameFor(modelFileName), false, true, false);
     }
 
     public GenerateOptions withPackage(String p) {
-        return new GenerateOptions(p, className, standalone, scalarFallback);
+        return new GenerateOptions(p, className, standalone, scalarFallback, instrumented);
     }
 
     public GenerateOptions withClassName(String c) {
-        return new GenerateOptions(packageName, c, standalone, scalarFallback);
+        return new GenerateOptions(packageName, c, standalone, scalarFallback, instrumented);
     }
 
     public GenerateOptions withStandalone(boolean s) {
-        return new GenerateOptions(packageName, className, s, scalarFallback);
+        return new GenerateOptions(packageName, className, s, scalarFallback, instrumented);
     }
 
     public GenerateOptions withScalarFallback(boolean f) {
-        return new GenerateOptions(packageName, className, standalone, f);
+        return new GenerateOptions(packageName, className, standalone, f, instrumented);
+    }
+
+    public GenerateOptions withInstrumented(boolean i) {
+        return new GenerateOptions(packageName, className, standalone, scalarFallback, i);
     }
 
     /**

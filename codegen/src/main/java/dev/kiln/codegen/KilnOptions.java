@@ -28,12 +28,14 @@ import java.util.function.BiConsumer;
  * @param standalone whether the runtime classes are copied into the package
  * @param scalarFallback with Vector API kernels: whether a JVM that cannot run them runs the scalar
  *     kernels emitted alongside (the default) or refuses to load the model
+ * @param instrumented the debug build ({@link GenerateOptions#instrumented}): step times and intermediate
+ *     values, for {@code kiln bench --profile}, the report's times and {@code kiln verify --all-layers}
  * @param bindings input shapes, symbolic dimensions and constant inputs
  * @param disabledPasses passes to leave out, by name
  * @param afterEachPass sees the graph after each pass (for listings); does nothing by default
  */
 public record KilnOptions(String target, TargetProfile cpu, String packageName, String className, boolean standalone,
-                          boolean scalarFallback, InputBindings bindings, Set<String> disabledPasses,
+                          boolean scalarFallback, boolean instrumented, InputBindings bindings, Set<String> disabledPasses,
                           BiConsumer<Pass, Graph> afterEachPass) {
 
     public KilnOptions {
@@ -41,18 +43,18 @@ public record KilnOptions(String target, TargetProfile cpu, String packageName, 
     }
 
     public static KilnOptions defaults() {
-        return new KilnOptions(Backends.DEFAULT, TargetProfile.DEFAULT, GenerateOptions.DEFAULT_PACKAGE, null, false, true,
+        return new KilnOptions(Backends.DEFAULT, TargetProfile.DEFAULT, GenerateOptions.DEFAULT_PACKAGE, null, false, true, false,
                 new InputBindings(), Set.of(), (pass, graph) -> { });
     }
 
     /** @throws IllegalArgumentException naming the choices, for an unknown back end */
     public KilnOptions withTarget(String t) {
         Backends.get(t);
-        return new KilnOptions(t, cpu, packageName, className, standalone, scalarFallback, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(t, cpu, packageName, className, standalone, scalarFallback, instrumented, bindings, disabledPasses, afterEachPass);
     }
 
     public KilnOptions withCpu(TargetProfile p) {
-        return new KilnOptions(target, p, packageName, className, standalone, scalarFallback, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(target, p, packageName, className, standalone, scalarFallback, instrumented, bindings, disabledPasses, afterEachPass);
     }
 
     /** @throws IllegalArgumentException naming the choices, for an unknown profile */
@@ -61,24 +63,29 @@ public record KilnOptions(String target, TargetProfile cpu, String packageName, 
     }
 
     public KilnOptions withPackage(String p) {
-        return new KilnOptions(target, cpu, p, className, standalone, scalarFallback, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(target, cpu, p, className, standalone, scalarFallback, instrumented, bindings, disabledPasses, afterEachPass);
     }
 
     public KilnOptions withClassName(String c) {
-        return new KilnOptions(target, cpu, packageName, c, standalone, scalarFallback, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(target, cpu, packageName, c, standalone, scalarFallback, instrumented, bindings, disabledPasses, afterEachPass);
     }
 
     public KilnOptions withStandalone(boolean s) {
-        return new KilnOptions(target, cpu, packageName, className, s, scalarFallback, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(target, cpu, packageName, className, s, scalarFallback, instrumented, bindings, disabledPasses, afterEachPass);
     }
 
     public KilnOptions withScalarFallback(boolean f) {
-        return new KilnOptions(target, cpu, packageName, className, standalone, f, bindings, disabledPasses,
+        return new KilnOptions(target, cpu, packageName, className, standalone, f, instrumented, bindings, disabledPasses,
                 afterEachPass);
     }
 
+    public KilnOptions withInstrumented(boolean i) {
+        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, i, bindings,
+                disabledPasses, afterEachPass);
+    }
+
     public KilnOptions withBindings(InputBindings b) {
-        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, b, disabledPasses, afterEachPass);
+        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, instrumented, b, disabledPasses, afterEachPass);
     }
 
     /** Pins a whole input shape ({@code --shape}). */
@@ -92,11 +99,11 @@ public record KilnOptions(String target, TargetProfile cpu, String packageName, 
     }
 
     public KilnOptions withDisabledPasses(Set<String> names) {
-        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, bindings, names, afterEachPass);
+        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, instrumented, bindings, names, afterEachPass);
     }
 
     public KilnOptions withAfterEachPass(BiConsumer<Pass, Graph> listener) {
-        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, bindings, disabledPasses, listener);
+        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, instrumented, bindings, disabledPasses, listener);
     }
 
     /** The back end named by {@link #target}. */
@@ -112,7 +119,7 @@ public record KilnOptions(String target, TargetProfile cpu, String packageName, 
     /** How the back end names the output, for a model file called {@code modelFileName}. */
     public GenerateOptions generateOptions(String modelFileName) {
         String name = className != null ? className : GenerateOptions.classNameFor(modelFileName);
-        return new GenerateOptions(packageName, name, standalone, scalarFallback);
+        return new GenerateOptions(packageName, name, standalone, scalarFallback, instrumented);
     }
 
     private InputBindings copyOfBindings() {

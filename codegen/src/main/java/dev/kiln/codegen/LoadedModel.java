@@ -10,6 +10,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A generated model compiled in process and instantiated with its weights, driven
@@ -78,6 +79,47 @@ public final class LoadedModel {
     public void setThreads(int threads) {
         try {
             setThreads.invoke(instance, threads);
+        } catch (InvocationTargetException e) {
+            throw rethrow(e);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The debug build's nanoseconds per kernel step, summed over every run since load or
+     * {@link #resetStepNanos()} (see {@code GenerateOptions.instrumented}).
+     *
+     * @throws IllegalStateException for a normal build
+     */
+    public long[] stepNanos() {
+        return (long[]) invokeDebug("stepNanos", new Class<?>[0]);
+    }
+
+    /** Sets the debug build's step times to 0. */
+    public void resetStepNanos() {
+        invokeDebug("resetStepNanos", new Class<?>[0]);
+    }
+
+    /**
+     * Runs the debug build and returns every value a step wrote, by name in step order, in
+     * Kiln's layout (see {@code intermediates} in the generated class).
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> intermediates(Object... inputs) {
+        return (Map<String, Object>) invokeDebug("intermediates", new Class<?>[] {Object[].class}, (Object) inputs);
+    }
+
+    private Object invokeDebug(String name, Class<?>[] parameters, Object... arguments) {
+        Method m;
+        try {
+            m = instance.getClass().getMethod(name, parameters);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(instance.getClass().getName() + " is not a debug build: generate it with "
+                    + "the instrumented option (kiln compile --instrumented) to get " + name + "()");
+        }
+        try {
+            return m.invoke(instance, arguments);
         } catch (InvocationTargetException e) {
             throw rethrow(e);
         } catch (IllegalAccessException e) {

@@ -255,13 +255,16 @@ public final class JavaBackend implements Backend {
         return b.add("lo, hi").build();
     }
 
-    /** SHA-256 of everything that decides the generated files. */
+    /**
+     * SHA-256 of everything that decides the generated files. The debug build adds a line, so the
+     * normal build's fingerprint is what it was before that option existed.
+     */
     static String fingerprint(Compilation c, GenerateOptions o, String backend) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             String text = String.join("\n", "kiln " + KilnVersion.VERSION, c.model().sha256(), backend,
                     c.profile().toString(), o.packageName(), o.className(), Boolean.toString(o.standalone()), Boolean.toString(o.scalarFallback()),
-                    c.options().describe());
+                    c.options().describe()) + (o.instrumented() ? "\ninstrumented" : "");
             return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

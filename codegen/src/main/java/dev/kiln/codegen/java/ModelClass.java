@@ -49,6 +49,8 @@ final class ModelClass {
     private final ClassName context;
     private final Graph graph;
     private final MemoryPlan plan;
+    /** The debug build's additions, or null for the normal build. */
+    private final Instrumentation instrumentation;
 
     ModelClass(Compilation compilation, GenerateOptions options, String backend, Runtime rt, String fingerprint,
                List<JavaBackend.Step> steps, List<MethodSpec> kernels, List<FieldSpec> tables,
@@ -67,6 +69,8 @@ final class ModelClass {
         this.context = self.nestedClass("Context");
         this.graph = compilation.model().graph();
         this.plan = compilation.plan();
+        this.instrumentation = options.instrumented()
+                ? new Instrumentation(steps, graph, plan, context, STEPS_PER_METHOD) : null;
     }
 
     /** The array a location is in, as an expression inside {@code Context}. */
@@ -112,6 +116,9 @@ final class ModelClass {
         type.addMethod(MethodSpec.methodBuilder("threads").addModifiers(Modifier.PUBLIC).returns(TypeName.INT)
                 .addJavadoc("The number of threads one {@code run} call uses.\n")
                 .addStatement("return pool.threads()").build());
+        if (instrumentation != null) {
+            instrumentation.addApi(type);
+        }
         addSequence(type);
         type.addType(contextClass());
         for (FieldSpec t : tables) {
@@ -138,9 +145,10 @@ final class ModelClass {
         b.add("Model: $L (SHA-256 $L)\n", SourceText.comment(model.sourceName()), model.sha256());
         b.add("Opset: ai.onnx $L, IR version $L\n", model.onnxOpset(), model.irVersion());
         String flags = compilation.options().describe().isEmpty() ? "" : " " + compilation.options().describe();
-        b.add("Options: --target $L --cpu $L$L$L$L\n", backend, compilation.profile().name(), SourceText.comment(flags),
+        b.add("Options: --target $L --cpu $L$L$L$L$L\n", backend, compilation.profile().name(), SourceText.comment(flags),
                 options.standalone() ? " --standalone" : "",
-                vectorLanes > 0 && !options.scalarFallback() ? " --no-scalar-fallback" : "");
+                vectorLanes > 0 && !options.scalarFallback() ? " --no-scalar-fallback" : "",
+                options.instrumented() ? " --instrumented" : "");
         b.add("CPU profile: $L", SourceText.comment(compilation.profile().summary()));
         if (vectorLanes > 0) {
             b.add("\nRun with: java --add-modules jdk.incubator.vector$L",
@@ -492,13 +500,14 @@ final class ModelClass {
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("Steps $L to $L of an inference.\n", from, to - 1)
                     .addParameter(context, "c").addParameter(rt.get("WorkerPool"), "p");
+            if (instrumentation != null) {
+                instrumentation.startSequence(m);
+            }
             for (JavaBackend.Step s : steps.subList(from, to)) {
                 m.addComment("$L", stepComment(s));
-                if (s.vector() == null) {
-                    m.addStatement(run(s.index(), s.scalar()));
-                } else {
-                    m.addCode("if (VECTOR) $L; else $L;\n", run(s.index(), s.vector()), run(s.index(), s.scalar()));
-                }
+                CodeBlock call = s.vector() == null ? CodeBlock.builder().addStatement(run(s.index(), s.scalar())).build()
+                        : CodeBlock.of("if (VECTOR) $L; else $L;\n", run(s.index(), s.vector()), run(s.index(), s.scalar()));
+                m.addCode(instrumentation == null ? call : instrumentation.timed(s.index(), call));
             }
             type.addMethod(m.build());
         }
@@ -511,7 +520,8 @@ final class ModelClass {
                 : CodeBlock.of("c.runRange($L, 0, 0, $L)", step, call.work());
     }
 
-    private static String stepComment(JavaBackend.Step s) {
+    /** {@code 3: dev.kiln.FusedConv '/stem/Conv' -> float[1,112,112,8]}: the step and the node it runs. */
+    static String stepComment(JavaBackend.Step s) {
         Node n = s.node();
         List<String> outs = new ArrayList<>();
         for (Value v : n.outputs()) {
@@ -575,6 +585,9 @@ final class ModelClass {
         dispatch.addStatement("default: throw new IllegalArgumentException($S + step)", "no step ");
         dispatch.endControlFlow();
         c.addMethod(dispatch.build());
+        if (instrumentation != null) {
+            instrumentation.addToContext(c);
+        }
         return c.build();
     }
 }
