@@ -39,15 +39,21 @@ final class PassRecorder implements BiConsumer<Pass, Graph> {
         Set<Node> after = identitySet(graph.nodes());
         List<Node> gone = current.stream().filter(n -> !after.contains(n)).toList();
         List<Node> added = graph.nodes().stream().filter(n -> !before.contains(n)).toList();
-        // Which new node took over each node that went (by provenance), in graph order.
+        // Which new node took over each node that went (by provenance), in graph order. A node
+        // a pass made stands for no imported node (the phase Conv of a ConvTranspose); when a
+        // later pass replaces it (choose-layout's channels-last twin), the name it keeps tells.
         Map<String, Node> takenOverBy = new HashMap<>();
+        Map<String, Node> madeNodeNamed = new HashMap<>();
         for (Node n : added) {
             n.origins().forEach(o -> takenOverBy.put(o, n));
+            if (n.origins().isEmpty() && !n.name().isEmpty()) {
+                madeNodeNamed.put(n.name(), n);
+            }
         }
         Map<Node, List<Node>> replacedNodes = new IdentityHashMap<>();
         Map<String, Integer> removed = new LinkedHashMap<>();
         for (Node n : gone) {
-            Node by = takenOverBy.get(n.origins().get(0));
+            Node by = !n.origins().isEmpty() ? takenOverBy.get(n.origins().get(0)) : madeNodeNamed.get(n.name());
             if (by != null) {
                 replacedNodes.computeIfAbsent(by, k -> new ArrayList<>()).add(n);
             } else {
