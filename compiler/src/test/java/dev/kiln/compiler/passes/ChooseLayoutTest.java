@@ -15,7 +15,10 @@ import dev.kiln.compiler.ops.FusedConv;
 import dev.kiln.compiler.target.TargetProfile;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import dev.kiln.compiler.testing.PassHarness;
+import dev.kiln.compiler.ir.Value;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +75,24 @@ class ChooseLayoutTest {
             }
         }
         r.assertMatchesOnnxRuntime(1e-5);
+    }
+
+    @Test
+    void channelsLastValuesAreTheMovedRegionAndNothingElse() {
+        PassHarness.Rewritten r = run(network(), TargetProfile.X86_64_V3, 0);
+        Set<Value> last = ChannelsLastValues.of(r.graph());
+        List<String> names = new ArrayList<>();
+        for (Node n : r.graph().nodes()) {
+            if (last.contains(n.output())) {
+                names.add(n.opType());
+            }
+        }
+        assertEquals(List.of("Transpose", "FusedConv", "FusedConv", "FusedConv", "Mul", "GroupNormalization"), names,
+                "the Transpose into NHWC, the convolutions, the Mul and the norm; not the Relu before them, "
+                        + "the Transpose back or the pooling after");
+        PassHarness.Rewritten channelsFirst = PassHarness.run(network().build(), new InputBindings(),
+                List.of(new PackWeights(0)), FUSIONS);
+        assertTrue(ChannelsLastValues.of(channelsFirst.graph()).isEmpty(), "no choose-layout, nothing moved");
     }
 
     @Test
