@@ -27,6 +27,14 @@ public interface Backend extends CodegenTarget {
         return hasKernel(domain, op) ? "kernel" : null;
     }
 
+    /**
+     * Which kernel runs {@code node} in this back end's output, for the compile report, e.g.
+     * {@code vector: VectorFusedConvKernel}; null where it has none.
+     */
+    default String kernelOf(Node node) {
+        return supports(node) ? "kernel" : null;
+    }
+
     /** Whether this back end has a kernel for the node's op. */
     default boolean supports(Node node) {
         return hasKernel(node.domain(), node.opType());

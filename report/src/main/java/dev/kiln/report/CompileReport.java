@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -36,11 +37,13 @@ public record CompileReport(Summary summary, List<PassChange> passes, List<Layer
      * @param intermediateBytes bytes of every value kept in the arenas, as if none shared memory
      * @param scratchFloatsPerPart the kernels' scratch memory per part of a step (per thread)
      * @param profiled whether the layers carry measured times
+     * @param profiledMillis the sum of the measured steps' mean times, 0 when not profiled
+     * @param profile how the times were measured, empty when not profiled
      */
     public record Summary(String model, String sha256, String producer, int opset, String options, String target,
                           String cpu, String kilnVersion, int importedNodes, int nodes, int kernels, long parameters,
                           long macs, long weightFileBytes, long arenaBytes, long intermediateBytes,
-                          int scratchFloatsPerPart, boolean profiled) {
+                          int scratchFloatsPerPart, boolean profiled, double profiledMillis, String profile) {
     }
 
     /**
@@ -61,6 +64,16 @@ public record CompileReport(Summary summary, List<PassChange> passes, List<Layer
      * @throws dev.kiln.compiler.CompileException for anything wrong with the model or the options
      */
     public static CompileReport build(Path modelFile, KilnOptions options, LayerTimings timings) {
+        return build(modelFile, options, compilation -> timings);
+    }
+
+    /**
+     * Like {@link #build(Path, KilnOptions, LayerTimings)}, with the times measured on the
+     * compilation the report shows: {@code profiler} gets it once its plan is made (to generate
+     * the debug build of it and run that), so the steps it times are the report's.
+     */
+    public static CompileReport build(Path modelFile, KilnOptions options,
+                                      Function<Compilation, LayerTimings> profiler) {
         Model model = OnnxImporter.read(modelFile);
         GraphSnapshot imported = GraphSnapshot.of(model.graph());
         Map<String, String> importedOps = new HashMap<>();
@@ -74,6 +87,7 @@ public record CompileReport(Summary summary, List<PassChange> passes, List<Layer
         Map<String, Long> importedMacs = new HashMap<>();
         importedNodeList.forEach(n -> importedMacs.put(n.origins().get(0), registry.get(n).macs(n)));
 
+        LayerTimings timings = profiler.apply(c);
         List<Layer> layers = Layer.of(c.model().graph(), c.plan(), registry, importedOps, importedMacs,
                 LayerTargets.of(c), timings);
         Map<String, Integer> layerOfOrigin = new HashMap<>();
@@ -86,7 +100,7 @@ public record CompileReport(Summary summary, List<PassChange> passes, List<Layer
                 layers.size(), c.plan().kernels().size(), parameters(c), layers.stream().mapToLong(Layer::macs).sum(),
                 WeightFileWriter.fileBytes(c.plan()), arenas.stream().mapToLong(ArenaTimeline::bytes).sum(),
                 arenas.stream().mapToLong(ArenaTimeline::intermediateBytes).sum(), c.plan().scratchPerPart(),
-                !timings.isEmpty());
+                !timings.isEmpty(), timings.totalMillis(), timings.how());
         return new CompileReport(summary, passChanges(c.steps(), recorder.changes()), layers,
                 GraphDrawer.before(imported, layers, layerOfOrigin, recorder.removedBy()),
                 GraphDrawer.after(GraphSnapshot.of(c.model().graph()), recorder::madeFrom), arenas);

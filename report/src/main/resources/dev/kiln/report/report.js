@@ -80,7 +80,8 @@
         + (s.scratchFloatsPerPart ? '; kernel scratch ' + bytes(4 * s.scratchFloatsPerPart) + ' per thread' : '')],
       ['nodes', s.importedNodes + ' \u2192 ' + s.nodes, 'imported \u2192 after the passes; ' + s.kernels
         + ' run a kernel, the rest are views'],
-      ['timings', s.profiled ? 'measured' : 'not profiled', s.profiled ? 'the layer table shows measured times'
+      ['timings', s.profiled ? s.profiledMillis.toFixed(2) + ' ms' : 'not profiled', s.profiled
+        ? 'measured per kernel step' + (s.profile ? ': ' + s.profile : '') + '; the layer table shows each'
         : 'this report was made without an instrumented run']
     ];
     var box = document.getElementById('totals-cards');

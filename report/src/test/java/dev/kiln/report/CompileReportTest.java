@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
+import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.Kiln;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.codegen.KilnOptions;
@@ -22,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -162,6 +165,49 @@ class CompileReportTest {
         long frames = r.before().stages().stream().mapToLong(s -> s.groups().size()).sum();
         long fusedLayers = r.layers().stream().filter(l -> l.fused().size() > 1).count();
         assertEquals(fusedLayers, frames, "one frame per layer that fused several imported nodes");
+    }
+
+    /**
+     * The kernel column against the generated code (a step with a Vector API kernel is the one
+     * that tests {@code VECTOR}), and the layout column against the layers' own shapes: a
+     * channels-last convolution's output ends in its output channels, and its weights are in
+     * panels of two vectors (vector) or of all its output channels (java).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "vector"})
+    void layoutAndKernelColumnsAreWhatTheGeneratedCodeDoes(String target) {
+        KilnOptions options = KilnOptions.defaults().withTarget(target);
+        Path model = FIXTURES.resolve("lowformer_tiny_op13.onnx");
+        CompileReport r = CompileReport.build(model, options, LayerTimings.NONE);
+        GeneratedModel g = Kiln.compile(model, options);
+        String source = g.sources().get(g.weightsPath().replace(".weights", ".java"));
+        Matcher step = Pattern.compile("// (\\d+): .*\n\\s*(if \\(VECTOR\\))?").matcher(source);
+        Map<Integer, Boolean> vectorStep = new HashMap<>();
+        while (step.find()) {
+            vectorStep.put(Integer.parseInt(step.group(1)), step.group(2) != null);
+        }
+        assertEquals(r.summary().kernels(), vectorStep.size());
+        int nhwc = 0;
+        for (Layer l : r.layers()) {
+            if (l.step() == null) {
+                assertEquals("view: runs nothing", l.kernel());
+                continue;
+            }
+            boolean vector = vectorStep.get(l.step());
+            assertEquals(vector, l.kernel().startsWith("vector: "), l.toString());
+            assertTrue(vector || l.kernel().startsWith("scalar: "), l.kernel());
+            if (l.op().equals("dev.kiln.FusedConv")) {
+                assertTrue(l.layout().startsWith("NHWC, W in panels of "), l.toString());
+                String out = l.outputs().get(0);
+                int channels = Integer.parseInt(out.substring(out.lastIndexOf(',') + 1, out.length() - 1));
+                int panel = Integer.parseInt(l.layout().substring(l.layout().lastIndexOf(' ') + 1));
+                assertEquals(target.equals("vector") ? 16 : channels, panel, l.toString());
+                assertEquals(target.equals("vector") ? "vector: VectorFusedConvKernel" : "scalar: ConvKernel",
+                        l.kernel());
+                nhwc++;
+            }
+        }
+        assertTrue(nhwc > 10, "LowFormer's convolutions run channels-last");
     }
 
     private static boolean overlap(Box a, Box b) {

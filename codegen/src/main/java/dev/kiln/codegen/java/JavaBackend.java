@@ -136,6 +136,20 @@ public final class JavaBackend implements Backend {
         return hasKernel(domain, op) ? "kernel" : null;
     }
 
+    /**
+     * {@code vector: VectorFusedConvKernel} where a Vector API kernel runs the node (the scalar one
+     * runs instead in a JVM that cannot run it), else {@code scalar: ConvKernel}.
+     */
+    @Override
+    public String kernelOf(Node node) {
+        JavaKernel v = vectorKernel(node);
+        if (v != null) {
+            return "vector: " + v.getClass().getSimpleName();
+        }
+        JavaKernel s = kernels.find(node);
+        return s == null ? null : "scalar: " + s.getClass().getSimpleName();
+    }
+
     @Override
     public List<String> javacOptions() {
         return javacOptions;
