@@ -40,11 +40,15 @@ record Comparison(String reference, String output, double maxAbsDiff, double max
 
     /** Like {@code onnxruntime 'logits': max |kiln - ref| = 1.2e-06 <= 2.1e-04 (max |ref| 2.1): ok}. */
     String describe() {
-        String head = reference + " '" + output + "': ";
+        return reference + " '" + output + "': " + verdict();
+    }
+
+    /** Like {@code max |kiln - ref| = 1.2e-06 <= 2.1e-04 (max |ref| 2.1): ok}. */
+    String verdict() {
         if (problem != null) {
-            return head + problem + ": FAILED";
+            return problem + ": FAILED";
         }
-        return head + String.format("max |kiln - ref| = %.3g %s %.3g (max |ref| %.4g): %s", maxAbsDiff,
+        return String.format("max |kiln - ref| = %.3g %s %.3g (max |ref| %.4g): %s", maxAbsDiff,
                 passed() ? "<=" : ">", bound, maxAbsRef, passed() ? "ok" : "FAILED");
     }
 

@@ -8,6 +8,7 @@ import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.PassPipeline;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** The compile step every command that runs a model shares: the passes and the real emitter. */
 final class ModelCompiler {
@@ -21,8 +22,14 @@ final class ModelCompiler {
 
     /** Compiles {@code model}; a large one shows its progress on a terminal ({@link CompileProgress}). */
     static GeneratedModel compile(Path model, KilnOptions options) {
+        return compile(model, options, imported -> { });
+    }
+
+    /** Like {@link #compile(Path, KilnOptions)}, showing {@code beforePasses} the model as imported. */
+    static GeneratedModel compile(Path model, KilnOptions options, Consumer<Model> beforePasses) {
         try (CompileProgress progress = CompileProgress.of(model)) {
             Model imported = OnnxImporter.read(model, progress.reading());
+            beforePasses.accept(imported);
             int passes = PassPipeline.standard(OpRegistry.standard()).passes().size()
                     + options.backend().passes(options.cpu()).size() - options.disabledPasses().size();
             var listener = progress.passes(passes);

@@ -31,10 +31,25 @@ final class OnnxRuntimeReference {
      */
     static List<float[]> run(Path model, List<Value> runtimeInputs, float[][] data, Map<String, Tensor> constants,
                              List<String> outputs) {
+        return run(model, runtimeInputs, data, constants, outputs, false);
+    }
+
+    /**
+     * Like {@link #run(Path, List, float[][], Map, List)}, with {@code outputs} naming values the
+     * model computes inside, not only its outputs: they are added as graph outputs on a copy of it.
+     */
+    static List<float[]> runIntermediates(Path model, List<Value> runtimeInputs, float[][] data,
+                                          Map<String, Tensor> constants, List<String> values) {
+        return run(model, runtimeInputs, data, constants, values, true);
+    }
+
+    private static List<float[]> run(Path model, List<Value> runtimeInputs, float[][] data,
+                                     Map<String, Tensor> constants, List<String> outputs, boolean intermediates) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> created = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             OrtSession session = OrtSessions.open(env, model, options)) {
+             OrtSession session = intermediates ? OrtSessions.openWithOutputs(env, model, options, outputs)
+                     : OrtSessions.open(env, model, options)) {
             Map<String, OnnxTensor> feed = new HashMap<>();
             for (int i = 0; i < runtimeInputs.size(); i++) {
                 Value v = runtimeInputs.get(i);
@@ -47,7 +62,8 @@ final class OnnxRuntimeReference {
                 created.add(t);
                 feed.put(c.getKey(), t);
             }
-            try (OrtSession.Result result = session.run(feed)) {
+            try (OrtSession.Result result = intermediates ? session.run(feed, new java.util.HashSet<>(outputs))
+                    : session.run(feed)) {
                 List<float[]> out = new ArrayList<>();
                 for (String name : outputs) {
                     Optional<OnnxValue> value = result.get(name);

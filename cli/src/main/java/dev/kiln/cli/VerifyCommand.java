@@ -21,6 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Run a model with Kiln and with ONNX Runtime on the same input (a file, or seeded random "
                 + "normal values) and check max|kiln - ref| <= TOLERANCE * max(1, max|ref|) for every float output.",
+            "With --all-layers: the same for every intermediate value both compute (Kiln's debug build against "
+                + "ONNX Runtime with the values as extra outputs), naming the first node over the tolerance.",
             "Exits with 3 if any comparison fails."})
 final class VerifyCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -49,6 +51,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--no-onnxruntime", description = "Do not run ONNX Runtime; compare with --reference only.")
     private boolean noOnnxRuntime;
 
+    @Option(names = "--all-layers", description = "Compare every intermediate value that Kiln and ONNX Runtime both "
+            + "compute, one line per layer; name the first node over the tolerance and list the values skipped.")
+    private boolean allLayers;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     private boolean json;
 
@@ -68,6 +74,9 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tolerance must be >= 0");
         }
         InputBindings bindings = binding.toBindings();
+        if (allLayers) {
+            return verifyAllLayers(bindings);
+        }
         GeneratedModel g = ModelCompiler.compile(model, target.options().withBindings(bindings));
         Graph graph = g.compilation().model().graph();
         float[][] data = inputs.isEmpty() ? ModelInputs.random(graph, seed) : ModelInputs.read(graph, inputs);
@@ -98,10 +107,51 @@ final class VerifyCommand implements Callable<Integer> {
         return passed ? 0 : Kiln.EXIT_MISMATCH;
     }
 
+    /** {@code --all-layers}: the debug build's intermediate values against ONNX Runtime's. */
+    private int verifyAllLayers(InputBindings bindings) {
+        if (noOnnxRuntime || reference != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--all-layers compares with ONNX Runtime: give it without --reference and --no-onnxruntime");
+        }
+        List<Map<String, AllLayers.OnnxNode>> imported = new ArrayList<>();
+        GeneratedModel g = ModelCompiler.compile(model, target.options().withBindings(bindings).withInstrumented(true),
+                m -> imported.add(AllLayers.importedNodes(m.graph())));
+        Graph graph = g.compilation().model().graph();
+        float[][] data = inputs.isEmpty() ? ModelInputs.random(graph, seed) : ModelInputs.read(graph, inputs);
+        AllLayers.Result r = AllLayers.check(model, imported.get(0), g, data, bindings.constants(), tolerance);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model.toString());
+            m.put("bindings", bindings.describe());
+            m.put("input", describeInput());
+            m.put("tolerance", tolerance);
+            m.put("layers", r.layers().stream().map(AllLayers.Layer::toJson).toList());
+            m.put("firstFailure", r.firstFailure() == null ? null : r.firstFailure().toJson());
+            m.put("skipped", r.skipped().stream().map(AllLayers.Skipped::toJson).toList());
+            m.put("passed", r.passed());
+            out.println(Json.write(m));
+        } else {
+            out.println("verify --all-layers " + model + " (" + g.qualifiedName() + ", debug build), input: "
+                    + describeInput() + ", tolerance " + tolerance);
+            r.layers().forEach(l -> out.println("  " + l.describe()));
+            out.println(r.layers().size() + " layers compared; " + r.describeFirstFailure());
+            out.println("skipped " + r.skipped().size() + " values (in one graph only):");
+            r.skipped().forEach(s -> out.println("  " + s.side() + " '" + s.value() + "': " + s.reason()));
+            out.println(r.passed() ? "verify: passed" : "verify: FAILED");
+        }
+        out.flush();
+        return r.passed() ? 0 : Kiln.EXIT_MISMATCH;
+    }
+
+    private String describeInput() {
+        return inputs.isEmpty() ? "random normal, seed " + seed
+                : String.join(", ", inputs.stream().map(Path::toString).toList());
+    }
+
     private void print(List<Comparison> comparisons, boolean passed, GeneratedModel g, InputBindings bindings) {
         PrintWriter out = spec.commandLine().getOut();
-        String input = inputs.isEmpty() ? "random normal, seed " + seed
-                : String.join(", ", inputs.stream().map(Path::toString).toList());
+        String input = describeInput();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());

@@ -32,15 +32,21 @@ public final class Kiln {
 
     /** Compiles and generates an imported model; its graph is rewritten in place. */
     public static GeneratedModel compile(Model model, KilnOptions options) {
-        Backend backend = options.backend();
-        Compilation compilation = Compilation.of(model, options.compileOptions());
+        return generate(Compilation.of(model, options.compileOptions()), options);
+    }
+
+    /**
+     * The back end's half: generates a compilation made with {@code options}' compile options, named
+     * and built as they say (e.g. the debug build of a compilation a report shows).
+     */
+    public static GeneratedModel generate(Compilation compilation, KilnOptions options) {
         GenerateOptions naming;
         try {
-            naming = options.generateOptions(fileName(model.sourceName()));
+            naming = options.generateOptions(fileName(compilation.model().sourceName()));
         } catch (IllegalArgumentException e) {
             throw new CompileException(e.getMessage());
         }
-        return backend.generate(compilation, naming);
+        return options.backend().generate(compilation, naming);
     }
 
     private static String fileName(String source) {

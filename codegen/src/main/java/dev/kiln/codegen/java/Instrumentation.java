@@ -35,6 +35,8 @@ final class Instrumentation {
     private final List<List<Value>> captured;
     private final MemoryPlan plan;
     private final ClassName context;
+    /** The names intermediates() returns values by: the graph's, made unique ({@link Graph#uniqueNames()}). */
+    private final Map<Value, String> names;
 
     Instrumentation(List<JavaBackend.Step> steps, Graph graph, MemoryPlan plan, ClassName context, int stepsPerMethod) {
         this.steps = steps;
@@ -42,6 +44,7 @@ final class Instrumentation {
         this.plan = plan;
         this.stepsPerMethod = stepsPerMethod;
         this.captured = capturedValues(steps, graph, plan);
+        this.names = graph.uniqueNames();
     }
 
     private static List<List<Value>> capturedValues(List<JavaBackend.Step> steps, Graph graph, MemoryPlan plan) {
@@ -101,9 +104,9 @@ final class Instrumentation {
         type.addMethod(MethodSpec.methodBuilder("intermediates").addModifiers(Modifier.PUBLIC).varargs()
                 .returns(values).addParameter(Object[].class, "inputs")
                 .addJavadoc("Debug build: runs the model as {@link #run(Object...)} does and returns a copy of every value a\n"
-                        + "step wrote, taken right after that step, by value name in step order (a view such as a\n"
-                        + "Reshape comes with its source). Each is a flat array in Kiln's layout: a value of a\n"
-                        + "channels-last step is NHWC (see the step comments).\n")
+                        + "step wrote, taken right after that step, in step order, by value name (a repeated name gets\n"
+                        + "#2, #3...; a view such as a Reshape comes with its source). Each is a flat array in Kiln's\n"
+                        + "layout: a value of a channels-last step is NHWC (see the step comments).\n")
                 .addStatement("$T c = context()", context)
                 .addStatement("$T captured = new $T()", values, ParameterizedTypeName.get(LinkedHashMap.class,
                         String.class, Object.class))
@@ -147,7 +150,7 @@ final class Instrumentation {
                 m.addCode("case $L:\n$>", s.index());
                 for (Value v : captured.get(s.index())) {
                     MemoryPlan.Location l = plan.location(v);
-                    m.addStatement("capture.put($S, $T.copyOfRange($L, $L, $L))", v.name(), java.util.Arrays.class,
+                    m.addStatement("capture.put($S, $T.copyOfRange($L, $L, $L))", names.get(v), java.util.Arrays.class,
                             ModelClass.arrayExpression(l), l.offset(), (long) l.offset() + v.type().size());
                 }
                 m.addStatement("break").addCode("$<");

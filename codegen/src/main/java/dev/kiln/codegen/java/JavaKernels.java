@@ -51,6 +51,18 @@ public final class JavaKernels {
         kernels.put(domain + ":" + op, kernel);
     }
 
+    /**
+     * A copy of this table in which {@code op} of {@code domain} runs {@code kernel}: a back end that
+     * differs from another in a few kernels (or a test's deliberately wrong one) is a
+     * {@link JavaBackend} with such a table.
+     */
+    public JavaKernels withKernel(String domain, String op, JavaKernel kernel) {
+        JavaKernels copy = new JavaKernels();
+        copy.kernels.putAll(kernels);
+        copy.kernels.put(domain + ":" + op, kernel);
+        return copy;
+    }
+
     /** Whether this table has a kernel for this op. */
     public boolean has(String domain, String op) {
         return kernels.containsKey(domain + ":" + op);
