@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.codegen.Backends;
 import dev.kiln.codegen.KilnOptions;
+import dev.kiln.codegen.StepProfile;
 import dev.kiln.compiler.ir.Graph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -62,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     private boolean json;
 
+    @Option(names = "--profile", description = "Also time each kernel step of the model's debug build at each "
+            + "thread count and print the slowest layers (step, op, node, ms, share).")
+    private boolean profile;
+
     @Option(names = "--target", paramLabel = "T[,T...]", split = ",",
             description = "The back end (default: java); with --suite a list (default: every target Kiln has).")
     private List<String> targets;
@@ -80,6 +85,9 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private BenchSuite.Options suite;
 
+    /** The steps' times with {@code --profile}, one per thread count. */
+    private List<StepProfile> profiles = List.of();
+
     @Override
     public Integer call() throws Exception {
         int modes = (model != null ? 1 : 0) + (suite.suite ? 1 : 0) + (fmaPeak ? 1 : 0);
@@ -89,6 +97,9 @@ final class BenchCommand implements Callable<Integer> {
         if ((warmup != null && warmup < 0) || (runs != null && runs < 1)
                 || (threads != null && threads.stream().anyMatch(t -> t < 1))) {
             throw usage("--runs must be >= 1, --warmup >= 0 and every --threads value >= 1");
+        }
+        if (profile && model == null) {
+            throw usage("--profile times the layers of one MODEL; give it without --suite and --fma-peak");
         }
         if (fmaPeak) {
             return measureFmaPeak();
@@ -114,6 +125,17 @@ final class BenchCommand implements Callable<Integer> {
                 warmup == null ? 5 : warmup, runs == null ? 15 : runs);
         print(report);
         return 0;
+    }
+
+    /** The steps' times of the measured compilation's debug build, at each thread count ({@code --profile}). */
+    private List<StepProfile> profile(BenchModel kiln, KilnOptions options, float[][] data,
+                                      List<Integer> threadCounts, int warmupRuns, int measuredRuns) {
+        List<StepProfile> profiles = new ArrayList<>();
+        for (int t : threadCounts) {
+            profiles.add(LayerProfile.measure(kiln.generated.compilation(), options, data, t, warmupRuns,
+                    measuredRuns));
+        }
+        return profiles;
     }
 
     /** Kiln's options for back end {@code target} and {@code --cpu}; a usage error names the choices. */
@@ -186,6 +208,7 @@ final class BenchCommand implements Callable<Integer> {
                         ort == null ? null : BenchReport.Latency.of(ortMs, null)));
             }
         }
+        profiles = profile ? profile(kiln, options, data, threadCounts, warmupRuns, measuredRuns) : List.of();
         return new BenchReport(model.toString(), options.target(), options.cpu().name(),
                 System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version"), System.getProperty("java.vendor"),
@@ -197,7 +220,11 @@ final class BenchCommand implements Callable<Integer> {
     private void print(BenchReport r) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(r.toJson()));
+            Map<String, Object> m = r.toJson();
+            if (profile) {
+                m.put("profile", profiles.stream().map(LayerProfile::toJson).toList());
+            }
+            out.println(Json.write(m));
             out.flush();
             return;
         }
@@ -217,6 +244,9 @@ final class BenchCommand implements Callable<Integer> {
                 row(out, res.threads(), "onnxruntime", res.onnxruntime(), r.macs());
                 out.printf("%8s  kiln / onnxruntime = %.2f%n", "", res.ratio());
             }
+        }
+        for (StepProfile p : profiles) {
+            LayerProfile.printSlowest(out, p);
         }
         out.flush();
     }

@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.codegen.KilnOptions;
+import dev.kiln.codegen.StepProfile;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.ir.IrPrinter;
 import dev.kiln.compiler.ir.Model;
@@ -29,8 +30,12 @@ import picocli.CommandLine.Parameters;
         description = {"Show a model's inputs, outputs, opset imports, IR version, producer, op histogram and "
                 + "every unsupported op at once.",
             "With --after PASS: compile (with the binding options) and print the IR after that pass.",
-            "With --report FILE.html: compile (with the binding, target and cpu options) and write the compile report."})
+            "With --report FILE.html: compile (with the binding, target and cpu options) and write the compile report; "
+                + "with --profile too, with each layer's measured time."})
 final class InspectCommand implements Callable<Integer> {
+    private static final int PROFILE_WARMUP = 5;
+    private static final int PROFILE_RUNS = 20;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -49,6 +54,11 @@ final class InspectCommand implements Callable<Integer> {
             description = "Write the compile report (graph before and after the passes, layers, memory) to this file.")
     private Path report;
 
+    @Option(names = "--profile", description = "With --report: time each layer on the model's debug build ("
+            + PROFILE_WARMUP + " warm-up and " + PROFILE_RUNS + " measured runs on seeded random input, 1 thread) "
+            + "and show the times in the report.")
+    private boolean profile;
+
     @CommandLine.Mixin
     private BindingOptions binding;
 
@@ -58,13 +68,18 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (profile && report == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--profile times the layers for the report: give it with --report FILE.html");
+        }
         if (report != null) {
             if (afterPass != null || json) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--report writes a page: give it without --after and --json");
             }
-            HtmlReport.write(CompileReport.build(model, target.options().withBindings(binding.toBindings()),
-                    LayerTimings.NONE), report);
+            KilnOptions options = target.options().withBindings(binding.toBindings());
+            HtmlReport.write(CompileReport.build(model, options, c -> profile ? timings(c, options)
+                    : LayerTimings.NONE), report);
             out.println("wrote " + report);
             out.flush();
             return 0;
@@ -82,6 +97,13 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The layers' times, measured on the debug build of the compilation the report shows. */
+    private static LayerTimings timings(Compilation c, KilnOptions options) {
+        StepProfile p = LayerProfile.measure(c, options, ModelInputs.random(c.model().graph(), 0), 1, PROFILE_WARMUP,
+                PROFILE_RUNS);
+        return LayerTimings.measured(p.millis(), LayerProfile.how(p) + ", random normal input (seed 0)");
     }
 
     private void printAfter(PrintWriter out) {

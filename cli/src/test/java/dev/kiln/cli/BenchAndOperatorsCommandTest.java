@@ -3,7 +3,10 @@ package dev.kiln.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.codegen.KilnOptions;
 import dev.kiln.codegen.OperatorTable;
+import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.ir.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,8 +52,52 @@ class BenchAndOperatorsCommandTest {
         }
     }
 
+    @Test
+    void profileTimesEveryStepOfTheDebugBuild() {
+        Path model = Cli.fixture("lowformer_tiny_op17_176.onnx");
+        Cli.Result r = Cli.run("bench", model.toString(), "--no-onnxruntime", "--threads", "1,2", "--warmup", "1",
+                "--runs", "2", "--profile", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<?> profiles = (List<?>) MiniJson.object(r.out()).get("profile");
+        assertEquals(2, profiles.size(), "one per thread count");
+        List<Node> kernels = Compilation.of(model, KilnOptions.defaults().compileOptions()).plan().kernels();
+        for (Object o : profiles) {
+            Map<?, ?> p = (Map<?, ?>) o;
+            List<?> steps = (List<?>) p.get("steps");
+            assertEquals(kernels.size(), steps.size());
+            double sum = 0;
+            double share = 0;
+            for (int i = 0; i < steps.size(); i++) {
+                Map<?, ?> s = (Map<?, ?>) steps.get(i);
+                assertEquals(kernels.get(i).name(), s.get("node"), "step " + i);
+                assertEquals(kernels.get(i).qualifiedOpType(), s.get("op"));
+                assertTrue((Double) s.get("ms") > 0, "step " + i + " was timed: " + s);
+                sum += (Double) s.get("ms");
+                share += (Double) s.get("share");
+            }
+            assertEquals((Double) p.get("stepsMs"), sum, 1e-9);
+            assertEquals(1, share, 1e-9);
+            assertTrue(sum <= (Double) p.get("runMs"), "the steps take part of the measured run: " + p.get("runMs"));
+        }
+
+        Cli.Result text = Cli.run("bench", model.toString(), "--no-onnxruntime", "--warmup", "0", "--runs", "1",
+                "--profile");
+        assertEquals(0, text.exitCode(), text.toString());
+        String table = text.out().substring(text.out().indexOf("slowest layers at 1 thread (debug build, mean of 1 "));
+        List<String> rows = table.lines().skip(2).toList();
+        assertEquals(LayerProfile.SLOWEST, rows.size(), table);
+        double previous = Double.MAX_VALUE;
+        for (String row : rows) {
+            String[] cells = row.trim().split("\\s+");
+            double ms = Double.parseDouble(cells[cells.length - 2]);
+            assertTrue(ms <= previous, "slowest first: " + table);
+            previous = ms;
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--runs 0", "", "MODEL --suite", "MODEL --fma-peak", "MODEL --target java,java",
+        "--fma-peak --profile",
         "MODEL --target nope", "MODEL --jdk /tmp", "--suite --models nope", "--suite --jdk /nonexistent"})
     void benchRefusesBadUsage(String args) {
         List<String> argv = new ArrayList<>(List.of("bench"));

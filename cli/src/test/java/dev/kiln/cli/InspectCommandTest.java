@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
@@ -83,6 +84,35 @@ class InspectCommandTest {
         assertEquals("--dim batch=2", summary.get("options"), "made with the binding options");
         assertEquals("java", summary.get("target"));
         assertEquals("generic", summary.get("cpu"));
+    }
+
+    @Test
+    void theReportWithProfileShowsEachLayersMeasuredTime() throws Exception {
+        Path page = tmp.resolve("profiled.html");
+        Cli.Result r = Cli.run("inspect", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "--report",
+                page.toString(), "--profile");
+        assertEquals(0, r.exitCode(), r.toString());
+        String html = Files.readString(page);
+        String start = "<script type=\"application/json\" id=\"kiln-data\">";
+        Map<?, ?> data = MiniJson.object(html.substring(html.indexOf(start) + start.length(),
+                html.indexOf("</script>", html.indexOf(start))));
+        Map<?, ?> summary = (Map<?, ?>) data.get("summary");
+        assertEquals(true, summary.get("profiled"));
+        assertTrue(((String) summary.get("profile")).startsWith("mean of 20 runs after 5 warm-up runs, 1 thread"),
+                summary.toString());
+        double sum = 0;
+        for (Object o : (List<?>) data.get("layers")) {
+            Map<?, ?> layer = (Map<?, ?>) o;
+            if (layer.get("step") == null) {
+                assertNull(layer.get("millis"), "a view runs nothing: " + layer);
+            } else {
+                assertTrue((Double) layer.get("millis") > 0, "every step measured: " + layer);
+                sum += (Double) layer.get("millis");
+            }
+        }
+        assertEquals((Double) summary.get("profiledMillis"), sum, 1e-9);
+        assertEquals(2, Cli.run("inspect", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "--profile")
+                .exitCode(), "--profile goes with --report");
     }
 
     @Test

@@ -67,7 +67,9 @@ final class PassRecorder implements BiConsumer<Pass, Graph> {
             String from = String.join(" + ", parts.stream().map(Node::opType).toList());
             replaced.merge(from + " \u2192 " + n.opType(), 1, Integer::sum);
             if (!parts.isEmpty()) {
-                madeFrom.put(n, from);
+                // A node that takes one made node's place (choose-layout's twin of a FusedConv) is made of what it was.
+                String earlier = parts.size() == 1 ? madeFrom.get(parts.get(0)) : null;
+                madeFrom.put(n, earlier != null ? earlier : from);
             }
         }
         changes.add(new Change(pass.name(), pass.description(), replaced, removed));

@@ -124,6 +124,9 @@ class CompileReportTest {
         CompileReport.PassChange hardswish = r.passes().stream().filter(p -> p.pass().equals("fuse-conv-activation"))
                 .findFirst().orElseThrow();
         assertTrue(hardswish.replaced().get("Conv + HardSwish \u2192 FusedConv") > 0, hardswish.toString());
+        // choose-layout then replaces each FusedConv by its channels-last twin: the box still says what it was made of.
+        assertTrue(r.after().vertices().stream().anyMatch(v -> v.lines().equals(List.of("FusedConv", v.lines().get(1),
+                "= Conv + HardSwish"))), "a channels-last FusedConv drawn as made of Conv + HardSwish");
     }
 
     @ParameterizedTest
