@@ -51,20 +51,14 @@ final class AllLayers {
                     layout.equals("NHWC") ? " (NHWC, as NCHW)" : "", comparison.verdict());
         }
 
+        /** {@code {step, node, onnxNode, layout}} and the comparison's fields, its output being the ONNX value. */
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", step);
             m.put("node", node);
             m.put("onnxNode", onnxNode);
-            m.put("value", onnxValue);
             m.put("layout", layout);
-            m.put("maxAbsDiff", comparison.maxAbsDiff());
-            m.put("maxAbsRef", comparison.maxAbsRef());
-            m.put("bound", comparison.bound());
-            m.put("passed", comparison.passed());
-            if (comparison.problem() != null) {
-                m.put("problem", comparison.problem());
-            }
+            m.putAll(comparison.toJson());
             return m;
         }
     }

@@ -125,7 +125,7 @@ class AllLayersTest {
         for (Object o : layers) {
             Map<?, ?> l = (Map<?, ?>) o;
             assertEquals(true, l.get("passed"), l.toString());
-            compared.add((String) l.get("value"));
+            compared.add((String) l.get("output"));
             nhwc += "NHWC".equals(l.get("layout")) ? 1 : 0;
         }
         assertTrue(nhwc > 20, "channels-last layers are compared after undoing their layout: " + nhwc);
