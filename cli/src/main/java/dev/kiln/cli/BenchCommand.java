@@ -2,7 +2,6 @@ package dev.kiln.cli;
 
 import dev.kiln.codegen.Backends;
 import dev.kiln.codegen.KilnOptions;
-import dev.kiln.codegen.StepProfile;
 import dev.kiln.compiler.ir.Graph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,7 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     private List<Integer> threads;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Unmeasured runs per engine first (default: 5; with --suite by model, see docs/benchmarks.md).")
+            description = "Unmeasured runs per engine first (default: until the JIT has compiled nothing new for "
+                    + "5 runs in a row, at most 2000 runs or 2 minutes; the count is reported).")
     private Integer warmup;
 
     @Option(names = "--runs", paramLabel = "N",
@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
     private BenchSuite.Options suite;
 
     /** The steps' times with {@code --profile}, one per thread count. */
-    private List<StepProfile> profiles = List.of();
+    private List<LayerProfile> profiles = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -121,16 +121,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         KilnOptions options = options(targets == null ? Backends.DEFAULT : targets.get(0))
                 .withBindings(binding.toBindings());
-        BenchReport report = measure(options, threads == null ? List.of(1) : threads,
-                warmup == null ? 5 : warmup, runs == null ? 15 : runs);
+        BenchReport report = measure(options, threads == null ? List.of(1) : threads, warmup,
+                runs == null ? 15 : runs);
         print(report);
         return 0;
     }
 
     /** The steps' times of the measured compilation's debug build, at each thread count ({@code --profile}). */
-    private List<StepProfile> profile(BenchModel kiln, KilnOptions options, float[][] data,
-                                      List<Integer> threadCounts, int warmupRuns, int measuredRuns) {
-        List<StepProfile> profiles = new ArrayList<>();
+    private List<LayerProfile> profile(BenchModel kiln, KilnOptions options, float[][] data,
+                                       List<Integer> threadCounts, Integer warmupRuns, int measuredRuns) {
+        List<LayerProfile> profiles = new ArrayList<>();
         for (int t : threadCounts) {
             profiles.add(LayerProfile.measure(kiln.generated.compilation(), options, data, t, warmupRuns,
                     measuredRuns));
@@ -168,7 +168,24 @@ final class BenchCommand implements Callable<Integer> {
         Thread.sleep(PAUSE_MS);
     }
 
-    private BenchReport measure(KilnOptions options, List<Integer> threadCounts, int warmupRuns, int measuredRuns)
+    /**
+     * Runs both engines unmeasured, alternating as measured: {@code runs} times, or for null until
+     * the JIT is quiet ({@link WarmUp}).
+     *
+     * @return the runs made
+     */
+    private int warmUp(BenchModel kiln, OrtBench ort, float[][] data, Integer runs) throws Exception {
+        return WarmUp.run(runs, () -> {
+            kiln.run(data);
+            if (ort != null) {
+                pauseBetweenEngines();
+                ort.timeOnce();
+                pauseBetweenEngines();
+            }
+        });
+    }
+
+    private BenchReport measure(KilnOptions options, List<Integer> threadCounts, Integer warmupRuns, int measuredRuns)
             throws Exception {
         AllocationMeter allocation = new AllocationMeter();
         BenchModel kiln = new BenchModel(model, options);
@@ -176,16 +193,18 @@ final class BenchCommand implements Callable<Integer> {
         float[][] data = ModelInputs.random(graph, seed);
         List<BenchReport.Result> results = new ArrayList<>();
         Double sessionMs = null;
+        int warmedUp = 0;
         for (int t : threadCounts) {
             kiln.setThreads(t);
             try (OrtBench ort = noOnnxRuntime ? null : new OrtBench(model, graph.inputs(), data, t)) {
                 if (ort != null && sessionMs == null) {
                     sessionMs = ort.sessionMs;
                 }
+                warmedUp = Math.max(warmedUp, warmUp(kiln, ort, data, warmupRuns));
                 double[] kilnMs = new double[measuredRuns];
                 double[] ortMs = new double[measuredRuns];
                 long allocated = 0;
-                for (int i = -warmupRuns; i < measuredRuns; i++) {
+                for (int i = 0; i < measuredRuns; i++) {
                     allocation.refreshThreads();
                     long before = allocation.total();
                     long start = System.nanoTime();
@@ -198,11 +217,9 @@ final class BenchCommand implements Callable<Integer> {
                         o = ort.timeOnce();
                         pauseBetweenEngines();
                     }
-                    if (i >= 0) {
-                        kilnMs[i] = k;
-                        ortMs[i] = o;
-                        allocated += bytes;
-                    }
+                    kilnMs[i] = k;
+                    ortMs[i] = o;
+                    allocated += bytes;
                 }
                 results.add(BenchReport.Result.of(t, BenchReport.Latency.of(kilnMs, allocated / measuredRuns),
                         ort == null ? null : BenchReport.Latency.of(ortMs, null)));
@@ -213,7 +230,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version"), System.getProperty("java.vendor"),
                 System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(),
-                warmupRuns, measuredRuns, kiln.generated.compilation().macs(), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
+                warmedUp, measuredRuns, kiln.generated.compilation().macs(), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
                 kiln.arenaBytes(), kiln.intermediateBytes(), results);
     }
 
@@ -245,8 +262,8 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("%8s  kiln / onnxruntime = %.2f%n", "", res.ratio());
             }
         }
-        for (StepProfile p : profiles) {
-            LayerProfile.printSlowest(out, p);
+        for (LayerProfile p : profiles) {
+            p.printSlowest(out);
         }
         out.flush();
     }

@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.codegen.KilnOptions;
-import dev.kiln.codegen.StepProfile;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.ir.IrPrinter;
 import dev.kiln.compiler.ir.Model;
@@ -33,7 +32,6 @@ import picocli.CommandLine.Parameters;
             "With --report FILE.html: compile (with the binding, target and cpu options) and write the compile report; "
                 + "with --profile too, with each layer's measured time."})
 final class InspectCommand implements Callable<Integer> {
-    private static final int PROFILE_WARMUP = 5;
     private static final int PROFILE_RUNS = 20;
 
     @CommandLine.Spec
@@ -54,9 +52,9 @@ final class InspectCommand implements Callable<Integer> {
             description = "Write the compile report (graph before and after the passes, layers, memory) to this file.")
     private Path report;
 
-    @Option(names = "--profile", description = "With --report: time each layer on the model's debug build ("
-            + PROFILE_WARMUP + " warm-up and " + PROFILE_RUNS + " measured runs on seeded random input, 1 thread) "
-            + "and show the times in the report.")
+    @Option(names = "--profile", description = "With --report: time each layer on the model's debug build (warmed "
+            + "up until the JIT is quiet, then " + PROFILE_RUNS + " runs on seeded random input, 1 thread) and show "
+            + "the times in the report.")
     private boolean profile;
 
     @CommandLine.Mixin
@@ -101,9 +99,9 @@ final class InspectCommand implements Callable<Integer> {
 
     /** The layers' times, measured on the debug build of the compilation the report shows. */
     private static LayerTimings timings(Compilation c, KilnOptions options) {
-        StepProfile p = LayerProfile.measure(c, options, ModelInputs.random(c.model().graph(), 0), 1, PROFILE_WARMUP,
+        LayerProfile p = LayerProfile.measure(c, options, ModelInputs.random(c.model().graph(), 0), 1, null,
                 PROFILE_RUNS);
-        return LayerTimings.measured(p.millis(), LayerProfile.how(p) + ", random normal input (seed 0)");
+        return LayerTimings.measured(p.steps().millis(), p.how() + ", random normal input (seed 0)");
     }
 
     private void printAfter(PrintWriter out) {

@@ -8,25 +8,22 @@ import java.util.stream.IntStream;
 
 /**
  * The measured time of each kernel step of a debug build ({@link GenerateOptions#instrumented}):
- * the mean over {@code runs} runs after {@code warmup} unmeasured ones, from the step timers of the
- * generated class. Measured, never estimated. What {@code kiln bench --profile} prints and the
- * compile report's time column shows.
+ * the mean over {@code runs} runs, from the step timers of the generated class. Measured, never
+ * estimated. What {@code kiln bench --profile} prints and the compile report's time column shows.
  *
  * @param steps the node each step runs, in step order (the memory plan's kernels)
  * @param millis mean milliseconds per run of each step
  * @param runMillis mean milliseconds of a whole {@code run} call, for the share the steps cover
  */
-public record StepProfile(List<Node> steps, double[] millis, double runMillis, int threads, int warmup, int runs) {
+public record StepProfile(List<Node> steps, double[] millis, double runMillis, int runs) {
 
-    /** Runs {@code loaded}, a debug build of {@code model}, on {@code inputs} and times its steps. */
-    public static StepProfile measure(GeneratedModel model, LoadedModel loaded, Object[] inputs, int threads,
-                                      int warmup, int runs) {
-        if (runs < 1 || warmup < 0) {
-            throw new IllegalArgumentException("runs must be >= 1 and warmup >= 0");
-        }
-        loaded.setThreads(threads);
-        for (int i = 0; i < warmup; i++) {
-            loaded.run(inputs);
+    /**
+     * Runs {@code loaded}, a debug build of {@code model}, {@code runs} times on {@code inputs} and
+     * times its steps. The caller sets its threads and warms it up first.
+     */
+    public static StepProfile measure(GeneratedModel model, LoadedModel loaded, Object[] inputs, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be >= 1");
         }
         loaded.resetStepNanos();
         long start = System.nanoTime();
@@ -44,7 +41,7 @@ public record StepProfile(List<Node> steps, double[] millis, double runMillis, i
         for (int i = 0; i < nanos.length; i++) {
             millis[i] = nanos[i] / 1e6 / runs;
         }
-        return new StepProfile(List.copyOf(steps), millis, runMillis, threads, warmup, runs);
+        return new StepProfile(List.copyOf(steps), millis, runMillis, runs);
     }
 
     /** The sum of the steps' mean times. */

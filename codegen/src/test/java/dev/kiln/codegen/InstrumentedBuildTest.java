@@ -105,7 +105,7 @@ class InstrumentedBuildTest {
         assertTrue(sum <= wall, "the steps' time " + sum + " ns fits in the runs' " + wall + " ns");
         assertThrows(IllegalStateException.class, plain::stepNanos, "a normal build has no timers");
 
-        StepProfile profile = StepProfile.measure(debug, timed, new Object[] {input}, 1, 1, 2);
+        StepProfile profile = StepProfile.measure(debug, timed, new Object[] {input}, 2);
         assertEquals(nanos.length, profile.millis().length);
         assertTrue(profile.totalMillis() <= profile.runMillis() * 1.0001, profile.totalMillis() + " ms of steps in a "
                 + profile.runMillis() + " ms run");
