@@ -46,8 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     private List<Integer> threads;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Unmeasured runs per engine first (default: until the JIT has compiled nothing new for "
-                    + "5 runs in a row, at most 2000 runs or 2 minutes; the count is reported).")
+            description = "Unmeasured runs per engine first (default: until 10 runs in a row in which the JIT "
+                    + "compiled nothing and Kiln allocated nothing, at most 2000 runs or 2 minutes; the count is "
+                    + "reported).")
     private Integer warmup;
 
     @Option(names = "--runs", paramLabel = "N",
@@ -170,18 +171,24 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Runs both engines unmeasured, alternating as measured: {@code runs} times, or for null until
-     * the JIT is quiet ({@link WarmUp}).
+     * the JIT is quiet and Kiln allocates nothing ({@link WarmUp}; when it runs through
+     * {@code run(float[], float[])}, as {@code run(Object...)} allocates its outputs).
      *
      * @return the runs made
      */
-    private int warmUp(BenchModel kiln, OrtBench ort, float[][] data, Integer runs) throws Exception {
+    private int warmUp(BenchModel kiln, OrtBench ort, float[][] data, Integer runs, AllocationMeter allocation)
+            throws Exception {
         return WarmUp.run(runs, () -> {
+            allocation.refreshThreads();
+            long before = allocation.total();
             kiln.run(data);
+            long bytes = allocation.since(before);
             if (ort != null) {
                 pauseBetweenEngines();
                 ort.timeOnce();
                 pauseBetweenEngines();
             }
+            return bytes == 0 || !kiln.runsIntoCallersArray();
         });
     }
 
@@ -200,7 +207,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (ort != null && sessionMs == null) {
                     sessionMs = ort.sessionMs;
                 }
-                warmedUp = Math.max(warmedUp, warmUp(kiln, ort, data, warmupRuns));
+                warmedUp = Math.max(warmedUp, warmUp(kiln, ort, data, warmupRuns, allocation));
                 double[] kilnMs = new double[measuredRuns];
                 double[] ortMs = new double[measuredRuns];
                 long allocated = 0;

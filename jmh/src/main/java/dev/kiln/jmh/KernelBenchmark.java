@@ -3,7 +3,6 @@ package dev.kiln.jmh;
 import static dev.kiln.compiler.testing.OnnxModelBuilder.attr;
 
 import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
-import dev.kiln.cli.MacCount;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.Kiln;
 import dev.kiln.codegen.KilnOptions;
@@ -73,7 +72,7 @@ public class KernelBenchmark {
                 MethodType.methodType(void.class, float[].class, float[].class)).bindTo(model.instance());
         input = OnnxModelBuilder.random(1, graph.inputs().get(0).type().intSize(), 1f);
         output = new float[graph.outputs().get(0).type().intSize()];
-        flopsPerCall = 2 * MacCount.of(graph);
+        flopsPerCall = 2 * generated.compilation().macs();
     }
 
     @Benchmark
