@@ -4,6 +4,8 @@ import dev.kiln.codegen.Backends;
 import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.ir.Graph;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +48,8 @@ final class BenchCommand implements Callable<Integer> {
     private List<Integer> threads;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Unmeasured runs per engine first (default: 5; with --suite by model, see docs/benchmarks.md).")
+            description = "Unmeasured runs per engine first (default: until the JIT has compiled nothing new for "
+                    + "5 runs in a row, at most 2000 runs or 2 minutes; the count is reported).")
     private Integer warmup;
 
     @Option(names = "--runs", paramLabel = "N",
@@ -110,8 +113,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         KilnOptions options = options(targets == null ? Backends.DEFAULT : targets.get(0))
                 .withBindings(binding.toBindings());
-        BenchReport report = measure(options, threads == null ? List.of(1) : threads,
-                warmup == null ? 5 : warmup, runs == null ? 15 : runs);
+        BenchReport report = measure(options, threads == null ? List.of(1) : threads, warmup,
+                runs == null ? 15 : runs);
         print(report);
         return 0;
     }
@@ -146,7 +149,43 @@ final class BenchCommand implements Callable<Integer> {
         Thread.sleep(PAUSE_MS);
     }
 
-    private BenchReport measure(KilnOptions options, List<Integer> threadCounts, int warmupRuns, int measuredRuns)
+    /** Runs in a row without JIT activity that end an automatic warm-up. */
+    private static final int QUIET_RUNS = 5;
+    private static final int MAX_WARMUP_RUNS = 2000;
+    private static final long MAX_WARMUP_NANOS = 120_000_000_000L;
+
+    /**
+     * Runs both engines unmeasured: {@code runs} times, or, for null, until the JIT has compiled
+     * nothing for {@link #QUIET_RUNS} runs in a row (vector code is slow and allocates until C2
+     * has compiled it, and C2 compiles a kernel only after thousands of its loop iterations, so
+     * a fixed count is either too few for the vector back end or wasted on the scalar one).
+     *
+     * @return the runs made
+     */
+    private int warmUp(BenchModel kiln, OrtBench ort, float[][] data, Integer runs) throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean auto = runs == null;
+        long started = System.nanoTime();
+        long compiled = jit.getTotalCompilationTime();
+        int quiet = 0;
+        int done = 0;
+        while (auto ? quiet < QUIET_RUNS && done < MAX_WARMUP_RUNS && System.nanoTime() - started < MAX_WARMUP_NANOS
+                : done < runs) {
+            kiln.run(data);
+            if (ort != null) {
+                pauseBetweenEngines();
+                ort.timeOnce();
+                pauseBetweenEngines();
+            }
+            done++;
+            long now = jit.getTotalCompilationTime();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
+        }
+        return done;
+    }
+
+    private BenchReport measure(KilnOptions options, List<Integer> threadCounts, Integer warmupRuns, int measuredRuns)
             throws Exception {
         AllocationMeter allocation = new AllocationMeter();
         BenchModel kiln = new BenchModel(model, options);
@@ -154,16 +193,18 @@ final class BenchCommand implements Callable<Integer> {
         float[][] data = ModelInputs.random(graph, seed);
         List<BenchReport.Result> results = new ArrayList<>();
         Double sessionMs = null;
+        int warmedUp = 0;
         for (int t : threadCounts) {
             kiln.setThreads(t);
             try (OrtBench ort = noOnnxRuntime ? null : new OrtBench(model, graph.inputs(), data, t)) {
                 if (ort != null && sessionMs == null) {
                     sessionMs = ort.sessionMs;
                 }
+                warmedUp = Math.max(warmedUp, warmUp(kiln, ort, data, warmupRuns));
                 double[] kilnMs = new double[measuredRuns];
                 double[] ortMs = new double[measuredRuns];
                 long allocated = 0;
-                for (int i = -warmupRuns; i < measuredRuns; i++) {
+                for (int i = 0; i < measuredRuns; i++) {
                     allocation.refreshThreads();
                     long before = allocation.total();
                     long start = System.nanoTime();
@@ -176,11 +217,9 @@ final class BenchCommand implements Callable<Integer> {
                         o = ort.timeOnce();
                         pauseBetweenEngines();
                     }
-                    if (i >= 0) {
-                        kilnMs[i] = k;
-                        ortMs[i] = o;
-                        allocated += bytes;
-                    }
+                    kilnMs[i] = k;
+                    ortMs[i] = o;
+                    allocated += bytes;
                 }
                 results.add(BenchReport.Result.of(t, BenchReport.Latency.of(kilnMs, allocated / measuredRuns),
                         ort == null ? null : BenchReport.Latency.of(ortMs, null)));
@@ -190,7 +229,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version"), System.getProperty("java.vendor"),
                 System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(),
-                warmupRuns, measuredRuns, kiln.generated.compilation().macs(), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
+                warmedUp, measuredRuns, kiln.generated.compilation().macs(), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
                 kiln.arenaBytes(), kiln.intermediateBytes(), results);
     }
 
