@@ -48,8 +48,9 @@ final class BenchCommand implements Callable<Integer> {
     private List<Integer> threads;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Unmeasured runs per engine first (default: until the JIT has compiled nothing new for "
-                    + "5 runs in a row, at most 2000 runs or 2 minutes; the count is reported).")
+            description = "Unmeasured runs per engine first (default: until 10 runs in a row in which the JIT "
+                    + "compiled nothing and Kiln allocated nothing, at most 2000 runs or 2 minutes; the count is "
+                    + "reported).")
     private Integer warmup;
 
     @Option(names = "--runs", paramLabel = "N",
@@ -149,20 +150,23 @@ final class BenchCommand implements Callable<Integer> {
         Thread.sleep(PAUSE_MS);
     }
 
-    /** Runs in a row without JIT activity that end an automatic warm-up. */
-    private static final int QUIET_RUNS = 5;
+    /** Runs in a row without JIT activity or allocation by Kiln that end an automatic warm-up. */
+    private static final int QUIET_RUNS = 10;
     private static final int MAX_WARMUP_RUNS = 2000;
     private static final long MAX_WARMUP_NANOS = 120_000_000_000L;
 
     /**
-     * Runs both engines unmeasured: {@code runs} times, or, for null, until the JIT has compiled
-     * nothing for {@link #QUIET_RUNS} runs in a row (vector code is slow and allocates until C2
-     * has compiled it, and C2 compiles a kernel only after thousands of its loop iterations, so
-     * a fixed count is either too few for the vector back end or wasted on the scalar one).
+     * Runs both engines unmeasured: {@code runs} times, or, for null, until {@link #QUIET_RUNS}
+     * runs in a row in which the JIT compiled nothing and Kiln allocated nothing (when it runs
+     * through {@code run(float[], float[])}; {@code run(Object...)} allocates its outputs). Vector code
+     * is slow and allocates until C2 has compiled it, and C2 compiles a kernel only after
+     * thousands of its loop iterations, later for kernels that run little per call; a fixed
+     * count is either too few for the vector back end or wasted on the scalar one.
      *
      * @return the runs made
      */
-    private int warmUp(BenchModel kiln, OrtBench ort, float[][] data, Integer runs) throws Exception {
+    private int warmUp(BenchModel kiln, OrtBench ort, float[][] data, Integer runs, AllocationMeter allocation)
+            throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean auto = runs == null;
         long started = System.nanoTime();
@@ -171,7 +175,10 @@ final class BenchCommand implements Callable<Integer> {
         int done = 0;
         while (auto ? quiet < QUIET_RUNS && done < MAX_WARMUP_RUNS && System.nanoTime() - started < MAX_WARMUP_NANOS
                 : done < runs) {
+            allocation.refreshThreads();
+            long before = allocation.total();
             kiln.run(data);
+            long bytes = allocation.since(before);
             if (ort != null) {
                 pauseBetweenEngines();
                 ort.timeOnce();
@@ -179,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             done++;
             long now = jit.getTotalCompilationTime();
-            quiet = now == compiled ? quiet + 1 : 0;
+            quiet = now == compiled && (bytes == 0 || !kiln.runsIntoCallersArray()) ? quiet + 1 : 0;
             compiled = now;
         }
         return done;
@@ -200,7 +207,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (ort != null && sessionMs == null) {
                     sessionMs = ort.sessionMs;
                 }
-                warmedUp = Math.max(warmedUp, warmUp(kiln, ort, data, warmupRuns));
+                warmedUp = Math.max(warmedUp, warmUp(kiln, ort, data, warmupRuns, allocation));
                 double[] kilnMs = new double[measuredRuns];
                 double[] ortMs = new double[measuredRuns];
                 long allocated = 0;

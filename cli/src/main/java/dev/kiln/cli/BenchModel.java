@@ -79,6 +79,11 @@ final class BenchModel {
         }
     }
 
+    /** Whether calls go through {@code run(float[], float[])}, which allocates nothing once compiled. */
+    boolean runsIntoCallersArray() {
+        return output != null;
+    }
+
     Graph graph() {
         return generated.compilation().model().graph();
     }
