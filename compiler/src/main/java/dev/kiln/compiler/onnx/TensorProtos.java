@@ -176,9 +176,11 @@ public final class TensorProtos {
             length = expected;
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (offset < 0 || offset + length > ch.size()) {
-                throw new CompileException(what + ": external data [" + offset + ", " + (offset + length)
-                        + ") lies outside " + location + " (" + ch.size() + " bytes)");
+            // Both are at least 0, so their sum fits in 64 bits unsigned, though not always signed.
+            if (offset < 0 || offset > ch.size() - length) {
+                throw new CompileException(what + ": external data [" + offset + ", "
+                        + Long.toUnsignedString(offset + length) + ") lies outside " + location + " (" + ch.size()
+                        + " bytes)");
             }
             if (length != expected) {
                 throw new CompileException(what + " " + tt + " should hold " + expected + " bytes of data, has "

@@ -125,6 +125,16 @@ class ExternalDataTest {
         assertEquals(dir.resolve("model.onnx") + ": tensor 'w': external data [0, 16) lies outside w.bin (8 bytes)", error(model(dir, "w.bin", 0)));
     }
 
+    /** An offset so large that offset + length overflows a long is outside the file, not "truncated". */
+    @Test
+    void anOffsetNearTheLongLimitIsOutsideTheFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("m"));
+        Files.write(dir.resolve("w.bin"), floats(W));
+        long offset = Long.MAX_VALUE - 8;
+        assertEquals(dir.resolve("model.onnx") + ": tensor 'w': external data [9223372036854775799, "
+                + "9223372036854775815) lies outside w.bin (16 bytes)", error(model(dir, "w.bin", offset)));
+    }
+
     /**
      * A big tensor goes from the file into its array a megabyte at a time: the import allocates
      * its values once, not its bytes too (before: 2x, which made a 1 GB tensor of a 2 GB model
