@@ -56,6 +56,13 @@ public class KernelBenchmark {
     @Param({"1"})
     public int threads;
 
+    /**
+     * normal: inputs in [-1, 1]; subnormal: the same times 1e-39, so that every product and
+     * sum in the layer is a subnormal float (docs/robustness.md, "Subnormal numbers").
+     */
+    @Param({"normal"})
+    public String values;
+
     private MethodHandle run;
     private float[] input;
     private float[] output;
@@ -70,7 +77,12 @@ public class KernelBenchmark {
         model.setThreads(threads);
         run = MethodHandles.publicLookup().findVirtual(model.instance().getClass(), "run",
                 MethodType.methodType(void.class, float[].class, float[].class)).bindTo(model.instance());
-        input = OnnxModelBuilder.random(1, graph.inputs().get(0).type().intSize(), 1f);
+        float scale = switch (values) {
+            case "normal" -> 1f;
+            case "subnormal" -> 1e-39f;
+            default -> throw new IllegalArgumentException("values: normal or subnormal, not " + values);
+        };
+        input = OnnxModelBuilder.random(1, graph.inputs().get(0).type().intSize(), scale);
         output = new float[graph.outputs().get(0).type().intSize()];
         flopsPerCall = 2 * generated.compilation().macs();
     }

@@ -1,6 +1,8 @@
 package dev.kiln.compiler.onnx;
 
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
 import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.onnx.text.OnnxTextReader;
@@ -21,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -54,9 +57,19 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
      * read so far, about every megabyte, for a progress display of a large model.
      */
     public static ModelFile read(Path file, LongConsumer bytesRead) {
+        return read(file, bytesRead, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #read(Path, LongConsumer)}; a protobuf file's main-graph initializers go
+     * through {@code initializers} one by one as they are read, and the proto keeps what it
+     * returns (see {@link InitializerStream}). A text model is parsed whole, then its
+     * initializers go through {@code initializers} in the same way.
+     */
+    public static ModelFile read(Path file, LongConsumer bytesRead, UnaryOperator<TensorProto> initializers) {
         try {
-            return isText(file) ? readText(file)
-                    : readProtobuf(new CountingInputStream(Files.newInputStream(file), bytesRead), file);
+            return isText(file) ? readText(file, initializers)
+                    : readProtobuf(new CountingInputStream(Files.newInputStream(file), bytesRead), file, initializers);
         } catch (NoSuchFileException e) {
             throw new CompileException(FileNames.of(file) + ": no such file");
         } catch (IOException e) {
@@ -66,15 +79,16 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
 
     /**
      * Reads protobuf from {@code stream} (closed when done), naming it {@code file} in messages;
-     * read errors are {@link CompileException}s too.
+     * read errors are {@link CompileException}s too. Main-graph initializers go through
+     * {@code initializers} as they are read.
      */
-    static ModelFile readProtobuf(InputStream stream, Path file) {
+    static ModelFile readProtobuf(InputStream stream, Path file, UnaryOperator<TensorProto> initializers) {
         MessageDigest sha = newSha256();
         try (InputStream in = new DigestInputStream(new BufferedInputStream(stream, 1 << 16), sha)) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setSizeLimit(MAX_MODEL_BYTES);
-            coded.setRecursionLimit(200);
-            ModelProto proto = ModelProto.parseFrom(coded);
+            coded.setRecursionLimit(InitializerStream.RECURSION_LIMIT);
+            ModelProto proto = InitializerStream.parse(coded, initializers);
             in.transferTo(OutputStream.nullOutputStream()); // hash any trailing bytes too
             return new ModelFile(file, proto, HexFormat.of().formatHex(sha.digest()));
         } catch (InvalidProtocolBufferException e) {
@@ -85,7 +99,7 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
         }
     }
 
-    private static ModelFile readText(Path file) throws IOException {
+    private static ModelFile readText(Path file, UnaryOperator<TensorProto> initializers) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         String text;
         try {
@@ -102,6 +116,13 @@ public record ModelFile(Path path, ModelProto proto, String sha256) {
         if (!proto.hasIrVersion()) {
             throw new CompileException(FileNames.of(file) + ": the model states no IR version: begin it with a header such as "
                     + "<ir_version: 8, opset_import: [\"\" : 17]>");
+        }
+        if (proto.hasGraph()) {
+            GraphProto.Builder graph = proto.getGraph().toBuilder();
+            for (int i = 0; i < graph.getInitializerCount(); i++) {
+                graph.setInitializer(i, initializers.apply(graph.getInitializer(i)));
+            }
+            proto = proto.toBuilder().setGraph(graph).build();
         }
         return new ModelFile(file, proto, HexFormat.of().formatHex(newSha256().digest(bytes)));
     }

@@ -51,10 +51,11 @@ public final class OnnxImporter {
      */
     public static Model read(Path file, LongConsumer bytesRead) {
         String location = FileNames.of(file);
-        ModelFile f = ModelFile.read(file, bytesRead);
+        Path baseDir = file.toAbsolutePath().getParent();
         try {
-            return convert(f.proto(), file.getFileName().toString(), location, f.sha256(),
-                    file.toAbsolutePath().getParent());
+            StreamedInitializers weights = new StreamedInitializers(baseDir);
+            ModelFile f = ModelFile.read(file, bytesRead, weights::decode);
+            return convert(f.proto(), file.getFileName().toString(), location, f.sha256(), baseDir, weights);
         } catch (CompileException e) {
             throw e.inFile(location);
         }
@@ -67,9 +68,10 @@ public final class OnnxImporter {
      */
     static Model read(InputStream stream, Path file, Path baseDir) {
         String location = FileNames.of(file);
-        ModelFile f = ModelFile.readProtobuf(stream, file);
         try {
-            return convert(f.proto(), file.getFileName().toString(), location, f.sha256(), baseDir);
+            StreamedInitializers weights = new StreamedInitializers(baseDir);
+            ModelFile f = ModelFile.readProtobuf(stream, file, weights::decode);
+            return convert(f.proto(), file.getFileName().toString(), location, f.sha256(), baseDir, weights);
         } catch (CompileException e) {
             throw e.inFile(location);
         }
@@ -77,15 +79,18 @@ public final class OnnxImporter {
 
     /** Converts a parsed model that has no file; messages name it {@code sourceName}. */
     public static Model convert(ModelProto proto, String sourceName, String sha256, Path baseDir) {
-        return convert(proto, sourceName, sourceName, sha256, baseDir);
+        return convert(proto, sourceName, sourceName, sha256, baseDir, null);
     }
 
     /**
      * Converts a parsed model. {@code baseDir} is where external data may be read from (null: nowhere).
      *
      * @param location how messages name the model file
+     * @param streamed the main graph's initializers as decoded while the file was read, or null
+     *     if the proto still holds their data
      */
-    private static Model convert(ModelProto proto, String sourceName, String location, String sha256, Path baseDir) {
+    private static Model convert(ModelProto proto, String sourceName, String location, String sha256, Path baseDir,
+                                 StreamedInitializers streamed) {
         if (!proto.hasGraph() || proto.getIrVersion() <= 0) {
             throw new CompileException("not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph") + ")");
         }
@@ -102,10 +107,34 @@ public final class OnnxImporter {
             throw new CompileException("the model imports no ai.onnx opset");
         }
         Builder b = new Builder(opsets, baseDir);
-        b.readGraph(proto.getGraph());
+        b.readGraph(proto.getGraph(), streamed);
         String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
         return new Model(b.graph, sourceName, location, sha256, proto.getIrVersion(), opsets, producer,
                 b.inputSignatures, b.outputSignatures);
+    }
+
+    /**
+     * The main graph's initializers, decoded one at a time while the model file is read
+     * ({@link InitializerStream}); the proto keeps each one's name, type and dims only.
+     */
+    private static final class StreamedInitializers {
+        private final Path baseDir;
+        private final List<Tensor> tensors = new ArrayList<>();
+
+        StreamedInitializers(Path baseDir) {
+            this.baseDir = baseDir;
+        }
+
+        TensorProto decode(TensorProto t) {
+            tensors.add(TensorProtos.decode(t, baseDir));
+            return TensorProto.newBuilder().setName(t.getName()).setDataType(t.getDataType())
+                    .addAllDims(t.getDimsList()).build();
+        }
+
+        /** The {@code i}th initializer of the main graph. */
+        Tensor get(int i) {
+            return tensors.get(i);
+        }
     }
 
     /** Builds the IR graph from a GraphProto, resolving tensor names to values. */
@@ -122,12 +151,15 @@ public final class OnnxImporter {
             this.baseDir = baseDir;
         }
 
-        void readGraph(GraphProto g) {
-            for (TensorProto t : g.getInitializerList()) {
+        /** @param streamed the graph's initializers if they were decoded while the file was read, else null */
+        void readGraph(GraphProto g, StreamedInitializers streamed) {
+            for (int i = 0; i < g.getInitializerCount(); i++) {
+                TensorProto t = g.getInitializer(i);
                 if (t.getName().isEmpty()) {
                     throw new CompileException("an initializer has no name");
                 }
-                values.put(t.getName(), Value.constant(t.getName(), TensorProtos.decode(t, baseDir)));
+                Tensor value = streamed != null ? streamed.get(i) : TensorProtos.decode(t, baseDir);
+                values.put(t.getName(), Value.constant(t.getName(), value));
             }
             if (g.getSparseInitializerCount() > 0) {
                 throw new CompileException("sparse initializers are not supported");

@@ -26,6 +26,9 @@ import java.nio.file.StandardOpenOption;
  * repeated fields, or external data in a file beside the model.
  */
 public final class TensorProtos {
+    /** How much external data is read at a time: a whole number of values of any type. */
+    private static final int EXTERNAL_CHUNK_BYTES = 1 << 20;
+
     private TensorProtos() {
     }
 
@@ -58,7 +61,7 @@ public final class TensorProtos {
         }
         int n = (int) size;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            return fromBytes(tt, readExternal(t, baseDir, n, what), what);
+            return readExternal(t, tt, baseDir, what);
         }
         if (!t.getRawData().isEmpty()) {
             return fromBytes(tt, t.getRawData().asReadOnlyByteBuffer(), what);
@@ -78,24 +81,29 @@ public final class TensorProtos {
             throw new CompileException(what + " " + tt + " should hold " + expected + " bytes of data, has "
                     + bytes.remaining());
         }
-        ByteBuffer b = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
         Object data = storage.newArray(n);
+        copy(bytes.slice().order(ByteOrder.LITTLE_ENDIAN), data, 0, storage);
+        return new Tensor(tt, data);
+    }
+
+    /** Copies the whole values in {@code b} (little-endian) into {@code data}, from element {@code at} on. */
+    private static void copy(ByteBuffer b, Object data, int at, Storage storage) {
+        int m = b.remaining() / storage.bytes();
         switch (storage) {
-            case FLOAT -> b.asFloatBuffer().get((float[]) data);
-            case DOUBLE -> b.asDoubleBuffer().get((double[]) data);
-            case LONG -> b.asLongBuffer().get((long[]) data);
-            case INT -> b.asIntBuffer().get((int[]) data);
-            case SHORT -> b.asShortBuffer().get((short[]) data);
-            case BYTE -> b.get((byte[]) data);
+            case FLOAT -> b.asFloatBuffer().get((float[]) data, at, m);
+            case DOUBLE -> b.asDoubleBuffer().get((double[]) data, at, m);
+            case LONG -> b.asLongBuffer().get((long[]) data, at, m);
+            case INT -> b.asIntBuffer().get((int[]) data, at, m);
+            case SHORT -> b.asShortBuffer().get((short[]) data, at, m);
+            case BYTE -> b.get((byte[]) data, at, m);
             case BOOLEAN -> {
                 boolean[] v = (boolean[]) data;
-                for (int i = 0; i < n; i++) {
-                    v[i] = b.get(i) != 0;
+                for (int i = 0; i < m; i++) {
+                    v[at + i] = b.get(b.position() + i) != 0;
                 }
             }
             default -> throw new AssertionError(storage);
         }
-        return new Tensor(tt, data);
     }
 
     private static Tensor fromFields(TensorProto t, TensorType tt, int n, String what) {
@@ -131,8 +139,12 @@ public final class TensorProtos {
         return new Tensor(tt, data);
     }
 
-    /** Reads external data; the location must stay inside the model's directory (a model is untrusted input). */
-    private static ByteBuffer readExternal(TensorProto t, Path baseDir, int n, String what) {
+    /**
+     * Reads external data; the location must stay inside the model's directory (a model is
+     * untrusted input). The values go from the file into the tensor's array a megabyte at a
+     * time, so a big tensor is not held twice (as bytes, then as values) while it is read.
+     */
+    private static Tensor readExternal(TensorProto t, TensorType tt, Path baseDir, String what) {
         if (t.getExternalDataList().stream().anyMatch(e -> e.getKey().equals(OnnxTextPrinter.ELIDED_KEY))) {
             throw new CompileException(what + ": its values were left out when the model was printed "
                     + "(kiln print writes them with --weights)");
@@ -154,27 +166,40 @@ public final class TensorProtos {
         if (location == null) {
             throw new CompileException(what + " uses external data but names no location");
         }
+        if (tt.elementType() == ElementType.STRING) {
+            throw new CompileException(what + ": string tensors cannot use external data");
+        }
         Path file = insideModelDirectory(baseDir, location, what);
-        long expected = (long) n * ElementType.fromCode(t.getDataType()).storage().bytes();
+        Storage storage = tt.elementType().storage();
+        long expected = tt.size() * storage.bytes();
         if (length < 0) {
             length = expected;
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (offset < 0 || offset + length > ch.size()) {
-                throw new CompileException(what + ": external data [" + offset + ", " + (offset + length)
-                        + ") lies outside " + location + " (" + ch.size() + " bytes)");
+            // Both are at least 0, so their sum fits in 64 bits unsigned, though not always signed.
+            if (offset < 0 || offset > ch.size() - length) {
+                throw new CompileException(what + ": external data [" + offset + ", "
+                        + Long.toUnsignedString(offset + length) + ") lies outside " + location + " (" + ch.size()
+                        + " bytes)");
             }
-            if (length > Integer.MAX_VALUE) {
-                throw new CompileException(what + ": external data of " + length + " bytes is too large");
+            if (length != expected) {
+                throw new CompileException(what + " " + tt + " should hold " + expected + " bytes of data, has "
+                        + length);
             }
-            ByteBuffer buf = ByteBuffer.allocate((int) length);
-            while (buf.hasRemaining()) {
-                if (ch.read(buf, offset + buf.position()) < 0) {
-                    throw new CompileException(what + ": external data file " + location + " is truncated");
+            Object data = storage.newArray(tt.intSize());
+            ByteBuffer chunk = ByteBuffer.allocate(EXTERNAL_CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (long done = 0; done < length; ) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), length - done));
+                while (chunk.hasRemaining()) {
+                    if (ch.read(chunk, offset + done + chunk.position()) < 0) {
+                        throw new CompileException(what + ": external data file " + location + " is truncated");
+                    }
                 }
+                chunk.flip();
+                copy(chunk, data, (int) (done / storage.bytes()), storage);
+                done += chunk.limit();
             }
-            buf.flip();
-            return buf;
+            return new Tensor(tt, data);
         } catch (IOException e) {
             throw new CompileException(what + ": cannot read external data file " + location + ": "
                     + FileNames.reason(e, null));

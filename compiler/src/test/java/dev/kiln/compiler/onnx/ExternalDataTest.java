@@ -125,6 +125,47 @@ class ExternalDataTest {
         assertEquals(dir.resolve("model.onnx") + ": tensor 'w': external data [0, 16) lies outside w.bin (8 bytes)", error(model(dir, "w.bin", 0)));
     }
 
+    /** An offset so large that offset + length overflows a long is outside the file, not "truncated". */
+    @Test
+    void anOffsetNearTheLongLimitIsOutsideTheFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("m"));
+        Files.write(dir.resolve("w.bin"), floats(W));
+        long offset = Long.MAX_VALUE - 8;
+        assertEquals(dir.resolve("model.onnx") + ": tensor 'w': external data [9223372036854775799, "
+                + "9223372036854775815) lies outside w.bin (16 bytes)", error(model(dir, "w.bin", offset)));
+    }
+
+    /**
+     * A big tensor goes from the file into its array a megabyte at a time: the import allocates
+     * its values once, not its bytes too (before: 2x, which made a 1 GB tensor of a 2 GB model
+     * need 2 GB of heap at once). The values cross many chunks and end in a partial one.
+     */
+    @Test
+    void aBigTensorIsReadWithoutACopyOfItsBytes() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("m"));
+        int n = (1 << 24) + 3;
+        ByteBuffer bytes = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            bytes.putFloat(i % 1001 - 500.5f);
+        }
+        Files.write(dir.resolve("w.bin"), bytes.array());
+        bytes = null;
+        TensorProto w = TensorProto.newBuilder().setName("w").setDataType(OnnxModelBuilder.FLOAT).addDims(n)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL).addExternalData(entry("location", "w.bin")).build();
+        Path model = Files.write(dir.resolve("model.onnx"),
+                new OnnxModelBuilder(13).input("x", n).initializer(w).node("Mul", "x,w", "y").output("y").bytes());
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        float[] values = weights(model);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < n * 4L + (8 << 20), "reading " + n * 4L + " bytes allocated " + allocated);
+        for (int i = 0; i < n; i++) {
+            if (values[i] != i % 1001 - 500.5f) {
+                assertEquals(i % 1001 - 500.5f, values[i], "value " + i);
+            }
+        }
+    }
+
     @Test
     void externalDataWithoutAModelDirectoryIsRefused() throws IOException {
         Path file = model(tmp.resolve("m"), "w.bin", 0);

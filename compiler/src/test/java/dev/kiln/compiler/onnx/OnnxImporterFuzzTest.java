@@ -2,11 +2,10 @@ package dev.kiln.compiler.onnx;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.testing.ThreadAllocation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ClassLoadingMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,9 +25,6 @@ class OnnxImporterFuzzTest {
     /** What importing may allocate beyond a multiple of the input (parser buffers, hashing, IR objects). */
     private static final long ALLOCATION_SLACK = 8 << 20;
     private static final long ALLOCATION_PER_INPUT_BYTE = 512;
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
     /** The model's folder: external data may name weights.bin in it (4 KB) or try to leave it. */
     private static final Path MODEL_DIR = modelDir();
 
@@ -37,20 +33,13 @@ class OnnxImporterFuzzTest {
         if (model.length > MAX_INPUT_BYTES) {
             return;
         }
-        long classes = CLASSES.getTotalLoadedClassCount();
-        long allocated = importMeasuringAllocation(model);
-        if (CLASSES.getTotalLoadedClassCount() != classes) {
-            // A first use of some code: loading (and instrumenting) classes allocated too. Again, alone.
-            allocated = importMeasuringAllocation(model);
-        }
+        long allocated = ThreadAllocation.of(() -> importModel(model));
         if (allocated > ALLOCATION_SLACK + ALLOCATION_PER_INPUT_BYTE * model.length) {
             throw new AssertionError("importing " + model.length + " bytes allocated " + allocated + " bytes");
         }
     }
 
-    /** Imports the model; returns the bytes this thread allocated doing it. */
-    private static long importMeasuringAllocation(byte[] model) {
-        long before = THREADS.getCurrentThreadAllocatedBytes();
+    private static void importModel(byte[] model) {
         try {
             OnnxImporter.read(new ByteArrayInputStream(model), MODEL_DIR.resolve("fuzz.onnx"), MODEL_DIR);
         } catch (CompileException e) {
@@ -58,7 +47,6 @@ class OnnxImporterFuzzTest {
                 throw new AssertionError("a CompileException without a message", e);
             }
         }
-        return THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 
     private static Path modelDir() {

@@ -56,45 +56,76 @@ public final class ConvKernel implements JavaKernel {
         }
     }
 
-    /** Y[m][q] = sum_c W[m][c] X[c][q], four output channels at a time. */
+    /**
+     * Y[m][q] = sum_c W[m][c] X[c][q], four output channels at a time. Only the code a block can
+     * take is written: whole blocks of four when M divides evenly, a partial block alone when M < 4.
+     */
     private static void pointwise(KernelWriter w, Conv.Params p, Geometry g, int n) {
         int m = p.outChannels();
         int c = p.inChannels();
         int q = (int) g.outSize();
         int blocks = (m + ROWS - 1) / ROWS;
         int tile = Math.min(q, TILE);
+        boolean wholeBlocks = m >= ROWS;
+        boolean partialBlock = m % ROWS != 0;
         w.work(n * blocks);
         CodeBlock.Builder k = w.code();
         k.beginControlFlow("for (int item = lo; item < hi; item++)");
         k.addStatement("int n = item / $L", blocks);
         k.addStatement("int m0 = (item % $L) * $L", blocks, ROWS);
-        k.addStatement("int rows = Math.min($L, $L - m0)", ROWS, m);
+        if (partialBlock) {
+            k.addStatement("int rows = Math.min($L, $L - m0)", ROWS, m);
+        }
         k.addStatement("int xb = xo + n * $L", (long) c * q);
         k.addStatement("int yb = yo + (n * $L + m0) * $L", m, q);
         k.beginControlFlow("for (int t0 = 0; t0 < $L; t0 += $L)", q, tile);
         k.addStatement("int t1 = Math.min($L, t0 + $L)", q, tile);
-        k.beginControlFlow("if (rows == $L)", ROWS);
+        if (wholeBlocks && partialBlock) {
+            k.beginControlFlow("if (rows == $L)", ROWS);
+        }
+        if (wholeBlocks) {
+            wholeBlock(w, k, c, q);
+        }
+        if (wholeBlocks && partialBlock) {
+            k.nextControlFlow("else");
+        }
+        if (partialBlock) {
+            partialBlock(w, k, c, q);
+        }
+        if (wholeBlocks && partialBlock) {
+            k.endControlFlow();
+        }
+        epilogue(w, k, partialBlock ? "rows" : String.valueOf(ROWS), q, "t0", "t1");
+        k.endControlFlow();
+        k.endControlFlow();
+    }
+
+    /** Four output channels m0 .. m0+3 over positions [t0, t1): each input value read once for all four. */
+    private static void wholeBlock(KernelWriter w, CodeBlock.Builder k, int c, int q) {
         for (int r = 0; r < ROWS; r++) {
-            k.addStatement("float bias$L = $L", r, w.hasIn(2) ? CodeBlock.of("b[bo + m0 + $L]", r) : "0f");
+            k.addStatement("float bias$L = $L", r, w.hasIn(2) ? CodeBlock.of("b[bo + m0$L]", IndexMath.plus(r)) : "0f");
         }
         k.beginControlFlow("for (int q = t0; q < t1; q++)");
         for (int r = 0; r < ROWS; r++) {
-            k.addStatement("y[yb + $L + q] = bias$L", (long) r * q, r);
+            k.addStatement("y[yb$L + q] = bias$L", IndexMath.plus((long) r * q), r);
         }
         k.endControlFlow();
         k.beginControlFlow("for (int ci = 0; ci < $L; ci++)", c);
         for (int r = 0; r < ROWS; r++) {
-            k.addStatement("float w$L = w[wo + (m0 + $L) * $L + ci]", r, r, c);
+            k.addStatement("float w$L = w[wo + $L * $L + ci]", r, r == 0 ? "m0" : "(m0 + " + r + ")", c);
         }
         k.addStatement("int xr = xb + ci * $L", q);
         k.beginControlFlow("for (int q = t0; q < t1; q++)");
         k.addStatement("float v = x[xr + q]");
         for (int r = 0; r < ROWS; r++) {
-            k.addStatement("y[yb + $L + q] += w$L * v", (long) r * q, r);
+            k.addStatement("y[yb$L + q] += w$L * v", IndexMath.plus((long) r * q), r);
         }
         k.endControlFlow();
         k.endControlFlow();
-        k.nextControlFlow("else");
+    }
+
+    /** The last block, of fewer than four output channels ({@code rows}), one channel at a time. */
+    private static void partialBlock(KernelWriter w, CodeBlock.Builder k, int c, int q) {
         k.add("// The last block has fewer than $L output channels.\n", ROWS);
         k.beginControlFlow("for (int row = 0; row < rows; row++)");
         k.addStatement("float bias = $L", w.hasIn(2) ? "b[bo + m0 + row]" : "0f");
@@ -108,10 +139,6 @@ public final class ConvKernel implements JavaKernel {
         k.beginControlFlow("for (int q = t0; q < t1; q++)");
         k.addStatement("y[yr + q] += wv * x[xr + q]");
         k.endControlFlow();
-        k.endControlFlow();
-        k.endControlFlow();
-        k.endControlFlow();
-        epilogue(w, k, "rows", q, "t0", "t1");
         k.endControlFlow();
         k.endControlFlow();
     }
