@@ -63,10 +63,12 @@ final class ConformanceCommand implements Callable<Integer> {
         long passed = count(results, TestResult.Status.PASSED);
         long failed = count(results, TestResult.Status.FAILED);
         long skipped = count(results, TestResult.Status.SKIPPED);
+        long unsupported = count(results, TestResult.Status.UNSUPPORTED);
         if (report != null) {
             writeReport(results);
         }
-        out.println("conformance: " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
+        out.println("conformance: " + passed + " passed, " + failed + " failed, " + skipped + " skipped"
+                + (unsupported == 0 ? "" : ", " + unsupported + " unsupported by the " + target.target() + " back end"));
         out.flush();
         return failed > 0 ? Kiln.EXIT_MISMATCH : 0;
     }

@@ -157,6 +157,12 @@ public final class Loops {
      * arithmetic is valid C as well as Java.
      */
     public void emitAt(CodeBlock.Builder code, String flat, java.util.function.Function<String[], CodeBlock> body) {
+        emitAt(code, flat, "i", body);
+    }
+
+    /** Like {@link #emitAt(CodeBlock.Builder, String, java.util.function.Function)}, naming the coordinates {@code prefix0, prefix1...}. */
+    public void emitAt(CodeBlock.Builder code, String flat, String prefix,
+                       java.util.function.Function<String[], CodeBlock> body) {
         long[] inner = contiguous(dims);
         boolean[] used = new boolean[dims.length];
         String[] out = new String[strides.length];
@@ -169,7 +175,7 @@ public final class Loops {
             for (int d = 0; d < dims.length; d++) {
                 if (strides[k][d] != 0) {
                     used[d] = true;
-                    offset = term(offset, "i" + d, strides[k][d]);
+                    offset = term(offset, prefix + d, strides[k][d]);
                 }
             }
             out[k] = offset.isEmpty() ? "0" : offset;
@@ -177,7 +183,7 @@ public final class Loops {
         for (int d = 0; d < dims.length; d++) {
             if (used[d]) {
                 String coordinate = IndexMath.div(flat, inner[d]);
-                code.addStatement("int i$L = $L", d, d == 0 ? coordinate : coordinate + " % " + dims[d]);
+                code.addStatement("int $L$L = $L", prefix, d, d == 0 ? coordinate : coordinate + " % " + dims[d]);
             }
         }
         code.add(body.apply(out));

@@ -1,5 +1,6 @@
 package dev.kiln.codegen.opencl;
 
+import dev.kiln.codegen.opencl.kernels.ArgMaxKernel;
 import dev.kiln.codegen.opencl.kernels.BinaryKernel;
 import dev.kiln.codegen.opencl.kernels.CastKernel;
 import dev.kiln.codegen.opencl.kernels.ClipKernel;
@@ -7,6 +8,7 @@ import dev.kiln.codegen.opencl.kernels.ConcatKernel;
 import dev.kiln.codegen.opencl.kernels.ConvKernel;
 import dev.kiln.codegen.opencl.kernels.ConvTransposeKernel;
 import dev.kiln.codegen.opencl.kernels.CopyKernel;
+import dev.kiln.codegen.opencl.kernels.EinsumKernel;
 import dev.kiln.codegen.opencl.kernels.GatherKernel;
 import dev.kiln.codegen.opencl.kernels.GemmKernel;
 import dev.kiln.codegen.opencl.kernels.GlobalPoolKernel;
@@ -15,8 +17,12 @@ import dev.kiln.codegen.opencl.kernels.NormalizationKernel;
 import dev.kiln.codegen.opencl.kernels.PReluKernel;
 import dev.kiln.codegen.opencl.kernels.PadKernel;
 import dev.kiln.codegen.opencl.kernels.PoolKernel;
+import dev.kiln.codegen.opencl.kernels.ReduceKernel;
+import dev.kiln.codegen.opencl.kernels.ResizeKernel;
+import dev.kiln.codegen.opencl.kernels.ScatterNDKernel;
 import dev.kiln.codegen.opencl.kernels.SoftmaxKernel;
 import dev.kiln.codegen.opencl.kernels.SplitKernel;
+import dev.kiln.codegen.opencl.kernels.TopKKernel;
 import dev.kiln.codegen.opencl.kernels.UnaryKernel;
 import dev.kiln.codegen.opencl.kernels.VariadicKernel;
 import dev.kiln.codegen.opencl.kernels.WhereKernel;
@@ -57,6 +63,13 @@ final class ClKernels {
         add("", "Split", new SplitKernel());
         add("", "Gather", new GatherKernel());
         add("", "Pad", new PadKernel());
+        add("", "ScatterND", new ScatterNDKernel());
+        // Reductions and resampling
+        ReduceKernel.OPS.forEach(op -> add("", op, new ReduceKernel()));
+        add("", "ArgMax", new ArgMaxKernel());
+        add("", "TopK", new TopKKernel());
+        add("", "Resize", new ResizeKernel());
+        add("", "Einsum", new EinsumKernel());
     }
 
     private void add(String domain, String op, ClKernel kernel) {

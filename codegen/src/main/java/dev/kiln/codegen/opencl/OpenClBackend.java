@@ -110,8 +110,8 @@ public final class OpenClBackend implements Backend {
                     + compilation.options().target().id() + "', not '" + id() + "'");
         }
         MemoryPlan plan = compilation.plan();
-        requireKernels(plan.kernels());
         requireNoStrings(compilation);
+        requireKernels(plan.kernels());
         OpRegistry registry = OpRegistry.standard();
         Map<String, Kernel> byKey = new LinkedHashMap<>();
         Map<String, Integer> perOp = new HashMap<>();

@@ -46,7 +46,7 @@ class ConformanceSuiteTest {
                             assertEquals(Skips.reason(r.test()), r.detail(), "skipped outside the documented list");
                             Assumptions.abort(r.detail());
                         }
-                        case FAILED -> fail(r.op() + ": " + r.detail());
+                        case FAILED, UNSUPPORTED -> fail(r.op() + ": " + r.detail());
                     }
                 }));
     }

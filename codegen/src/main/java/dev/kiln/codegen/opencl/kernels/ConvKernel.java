@@ -11,6 +11,8 @@ import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.Activation;
 import dev.kiln.compiler.ops.Conv;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Conv and Kiln's FusedConv on float tensors with any number of spatial axes: one
@@ -59,22 +61,37 @@ public final class ConvKernel implements ClKernel {
                     IndexMath.plus(-p.padsBegin()[d]));
         }
         k.addStatement("float acc = $L", w.hasIn(2) ? w.in(2).load("m") : "0.0f");
-        k.beginControlFlow("for (int c = 0; c < $L; c++)", cg);
-        String xOffset = "xb + c * " + inPlane;
-        String wOffset = "wb + c * " + kernelSize;
+        int loops = 0;
+        List<String> inside = new ArrayList<>();
+        if (cg > 1) {
+            k.beginControlFlow("for (int c = 0; c < $L; c++)", cg);
+            loops++;
+        }
+        String xOffset = "xb" + (cg > 1 ? " + " + IndexMath.scaled("c", inPlane) : "");
+        String wOffset = "wb" + (cg > 1 ? " + " + IndexMath.scaled("c", kernelSize) : "");
         long tapStride = kernelSize;
         for (int d = 0; d < rank; d++) {
             tapStride /= p.kernel()[d];
-            k.beginControlFlow("for (int k$L = 0; k$L < $L; k$L++)", d, d, p.kernel()[d], d);
-            k.addStatement("int i$L = s$L + $L", d, d, IndexMath.scaled("k" + d, p.dilations()[d]));
-            if (mayLeave(p, d)) {
+            String tap = IndexMath.scaled("k" + d, p.dilations()[d]);
+            if (p.kernel()[d] > 1) {
+                k.beginControlFlow("for (int k$L = 0; k$L < $L; k$L++)", d, d, p.kernel()[d], d);
+                loops++;
+                wOffset += " + " + IndexMath.scaled("k" + d, tapStride);
+            }
+            k.addStatement("int i$L = s$L$L", d, d, p.kernel()[d] > 1 ? " + " + tap : "");
+            if (mayLeave(p, d) && loops > 0) {
                 k.beginControlFlow("if (i$L < 0 || i$L >= $L)", d, d, in[d]).addStatement("continue").endControlFlow();
+            } else if (mayLeave(p, d)) {
+                inside.add("i" + d + " >= 0 && i" + d + " < " + in[d]); // no loop to continue
             }
             xOffset += " + " + IndexMath.scaled("i" + d, inStrides[d]);
-            wOffset += " + " + IndexMath.scaled("k" + d, tapStride);
+        }
+        if (!inside.isEmpty()) {
+            k.beginControlFlow("if ($L)", String.join(" && ", inside));
+            loops++;
         }
         k.addStatement("acc += $L * $L", w.in(1).load(wOffset), w.in(0).load(xOffset));
-        for (int d = 0; d <= rank; d++) {
+        for (int d = 0; d < loops; d++) {
             k.endControlFlow();
         }
         Activation act = Activation.read(w.node());
