@@ -20,7 +20,7 @@ class OpenClFixturesTest {
 
     @BeforeEach
     void platform() {
-        OpenClTests.requirePlatform();
+        OpenClPlatform.require();
     }
 
     @ParameterizedTest

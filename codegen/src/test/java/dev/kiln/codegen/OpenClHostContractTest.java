@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class OpenClHostContractTest {
     @BeforeEach
     void platform() {
-        OpenClTests.requirePlatform();
+        OpenClPlatform.require();
     }
 
     @Test

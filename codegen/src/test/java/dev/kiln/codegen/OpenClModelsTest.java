@@ -26,7 +26,7 @@ class OpenClModelsTest {
 
     @BeforeEach
     void platform() {
-        OpenClTests.requirePlatform();
+        OpenClPlatform.require();
     }
 
     @ParameterizedTest(name = "LowFormer {0} opset {1}")

@@ -56,6 +56,8 @@ public final class ClTypes {
         return switch (t) {
             case FLOAT16 -> CodeBlock.of("vload_half($L, (__global const half*) $L)", index, array);
             case BFLOAT16 -> CodeBlock.of("kiln_bf16_load($L[$L])", array, index);
+            // so that overloaded built-ins (min, max) see one type, not int and uchar
+            case INT8, UINT8, INT16, UINT16, BOOL -> CodeBlock.of("(int) $L[$L]", array, index);
             default -> CodeBlock.of("$L[$L]", array, index);
         };
     }

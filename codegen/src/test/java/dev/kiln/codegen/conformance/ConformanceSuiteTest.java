@@ -51,7 +51,7 @@ class ConformanceSuiteTest {
                 }));
     }
 
-    private static Set<String> selectedOps() {
+    static Set<String> selectedOps() {
         String ops = System.getProperty("kiln.conformance.ops", "").trim();
         return ops.isEmpty() ? Set.of() : Arrays.stream(ops.split(",")).map(String::trim).collect(Collectors.toSet());
     }

@@ -5,7 +5,7 @@ package dev.kiln.codegen.opencl.host;
  * no platform, no matching device, no double support, a rejected program, not enough
  * device memory. The message says which, and what to do about it. Java 8.
  */
-public class OpenClException extends RuntimeException {
+public class OpenClException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     public OpenClException(String message) {

@@ -154,8 +154,9 @@ public final class OpenClSession implements AutoCloseable {
             check(error[0], model, "create the OpenCL program");
             int built = CL.clBuildProgram(program, 1, new cl_device_id[] {device.id}, "-cl-std=CL1.2", null, null);
             if (built != CL.CL_SUCCESS) {
-                throw new OpenClException("the OpenCL compiler of " + device + " rejected " + model
-                        + ".cl (" + CL.stringFor_errorCode(built) + "), a Kiln bug; its build log:\n" + buildLog(program, device));
+                String log = buildLog(program, device);
+                throw new OpenClException("the OpenCL compiler of " + device + " rejected " + model + ".cl ("
+                        + CL.stringFor_errorCode(built) + "), a Kiln bug: " + firstError(log) + "\nThe build log:\n" + log);
             }
             return new OpenClSession(model, device, context, queue, program);
         } catch (RuntimeException e) {
@@ -480,6 +481,17 @@ public final class OpenClSession implements AutoCloseable {
         byte[] log = new byte[(int) Math.max(1, size[0])];
         CL.clGetProgramBuildInfo(program, device.id, CL.CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
         return cString(log);
+    }
+
+    /** The first line of a build log that reports an error, or its first line. */
+    private static String firstError(String log) {
+        String[] lines = log.split("\n");
+        for (String line : lines) {
+            if (line.contains("error")) {
+                return line.trim();
+            }
+        }
+        return lines[0].trim();
     }
 
     private static String platformString(cl_platform_id platform, int param) {

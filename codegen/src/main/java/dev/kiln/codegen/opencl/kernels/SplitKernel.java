@@ -48,7 +48,12 @@ public final class SplitKernel implements ClKernel {
             long row = p.sizes()[i] * inner;
             if (row > 0) {
                 k.add(firstBranch ? "" : "} else ");
-                k.add(from + row < inRow || firstBranch ? "if (r < $L) {\n" : "{\n", from + row).indent();
+                if (from + row < inRow || firstBranch) {
+                    k.add("if (r < $L) {\n", from + row);
+                } else {
+                    k.add("{\n");
+                }
+                k.indent();
                 firstBranch = false;
                 if (w.hasOut(i)) {
                     ClKernelWriter.Operand y = w.out(i);

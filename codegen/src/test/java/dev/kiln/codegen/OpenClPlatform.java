@@ -13,16 +13,16 @@ import org.junit.jupiter.api.Assumptions;
  * {@code require} ({@code -Pfull}: a missing platform is a failure, so CI cannot pass
  * without running them).
  */
-final class OpenClTests {
+public final class OpenClPlatform {
     private static final String MODE = System.getProperty("kiln.opencl", "skip");
     private static String missing;
     private static boolean probed;
 
-    private OpenClTests() {
+    private OpenClPlatform() {
     }
 
     /** Skips or fails the calling test when the OpenCL tests cannot or should not run. */
-    static void requirePlatform() {
+    public static void require() {
         if (MODE.equals("skip")) {
             Assumptions.abort("OpenCL tests run with -Pfull or -Dkiln.opencl=auto; they need an OpenCL platform "
                     + "(Debian: pocl-opencl-icd and ocl-icd-opencl-dev)");
