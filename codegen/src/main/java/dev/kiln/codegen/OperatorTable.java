@@ -35,7 +35,11 @@ public final class OperatorTable {
                 .append("runs it: `kernel` (generated code), ")
                 .append("`view` (no code: the output shares the input's buffer), or `compile time` (no kernel: ")
                 .append("a pass removes the node (Dropout) or computes it while compiling, as in shape ")
-                .append("computations; where it cannot, compilation fails naming the node).\n\n");
+                .append("computations; where it cannot, compilation fails naming the node).\n");
+        for (Backend b : backends) {
+            md.append("- **").append(b.id()).append("**: ").append(b.description()).append(".\n");
+        }
+        md.append('\n');
         table(md, ops.stream().filter(op -> op.domain().equals(Node.ONNX_DOMAIN)).toList(), backends);
         List<OpDef> own = ops.stream().filter(op -> !op.domain().equals(Node.ONNX_DOMAIN)).toList();
         if (!own.isEmpty()) {

@@ -55,7 +55,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String description() {
-        return "OpenCL C 1.2 kernels with a Java 8 host class (JOCL): GPUs, or CPUs through PoCL";
+        return "OpenCL C 1.2 kernels with a Java 8 host class (JOCL), for GPUs or CPUs (PoCL); no string tensors";
     }
 
     @Override

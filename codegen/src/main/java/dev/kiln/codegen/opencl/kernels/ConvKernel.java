@@ -15,12 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Conv and Kiln's FusedConv on float tensors with any number of spatial axes: one
- * work item per output element, which sums its window over the input channels of its
- * group, taps that fall in the padding left out, then applies the epilogue
- * (activation, residual) before its one store.
+ * Conv and Kiln's FusedConv on float tensors with any number of spatial axes. The
+ * NDRange is two-dimensional: dimension 0 runs over the output positions of a plane,
+ * dimension 1 over the images and blocks of up to {@value #BLOCK} output channels. A
+ * work item computes one position of every channel of its block, so each input element
+ * it loads feeds that many sums, and the items of a work-group, which share the block,
+ * read the same weights and neighbouring inputs (what SIMD lanes and GPU warps want).
+ * Taps that fall in the padding read a clamped element and use the padding's zero
+ * instead, without a branch, so SIMD lanes stay together; the epilogue (activation, residual) is applied
+ * before each channel's one store.
  */
 public final class ConvKernel implements ClKernel {
+    /** Output channels per work item, at most. */
+    static final int BLOCK = 8;
+
     @Override
     public String[] inputNames() {
         return new String[] {"x", "w", "b", "r"};
@@ -38,8 +46,8 @@ public final class ConvKernel implements ClKernel {
         long[] out = p.outputSpatial();
         long[] inStrides = Loops.contiguous(in);
         long[] outStrides = Loops.contiguous(out);
-        long inPlane = in.length == 0 ? 1 : inStrides[0] * in[0];
-        long outPlane = out.length == 0 ? 1 : outStrides[0] * out[0];
+        long inPlane = inStrides[0] * in[0];
+        long outPlane = outStrides[0] * out[0];
         long kernelSize = 1;
         for (long k : p.kernel()) {
             kernelSize *= k;
@@ -47,20 +55,34 @@ public final class ConvKernel implements ClKernel {
         int m = p.outChannels();
         int cg = p.inChannels() / p.group();
         int mg = m / p.group();
-        w.perElement("i", w.out(0).type().size());
+        int block = block(mg);
+        int blocks = m / block;
+        long images = w.in(0).type().dim(0);
+        if (outPlane == 0 || images == 0) {
+            return;
+        }
+        long group = Math.min(ClKernelWriter.GROUP, Long.highestOneBit(outPlane) == outPlane ? outPlane
+                : Long.highestOneBit(outPlane) * 2);
+        w.range(new long[] {ClKernelWriter.roundUp(outPlane, group), images * blocks}, new long[] {group, 1});
         CodeBlock.Builder k = w.code();
-        k.add("// i = (n * $L + m) * $L + q: batch n, output channel m, output position q\n", m, outPlane);
-        k.addStatement("int nm = i / $L", outPlane);
-        k.addStatement("int m = nm % $L", m);
-        String group = p.group() == 1 ? "" : " + m / " + mg + " * " + cg;
-        k.addStatement("int xb = (nm / $L * $L$L) * $L", m, p.inChannels(), group, inPlane);
-        k.addStatement("int wb = m * $L", (long) cg * kernelSize);
+        k.add("// dimension 0: output position q; dimension 1: image n and block of $L output channels from m0\n", block);
+        k.addStatement("int q = get_global_id(0)");
+        if (outPlane % group != 0) {
+            k.beginControlFlow("if (q >= $L)", outPlane).addStatement("return").endControlFlow();
+        }
+        k.addStatement("int nb = get_global_id(1)");
+        k.addStatement("int m0 = nb % $L * $L", blocks, block);
+        String groupOffset = p.group() == 1 ? "" : " + m0 / " + mg + " * " + cg;
+        k.addStatement("int xb = (nb / $L * $L$L) * $L", blocks, p.inChannels(), groupOffset, inPlane);
+        k.addStatement("int wb = m0 * $L", (long) cg * kernelSize);
         for (int d = 0; d < rank; d++) {
-            String o = IndexMath.coordinate("i", outStrides[d], out[d], false);
+            String o = IndexMath.coordinate("q", outStrides[d], out[d], d == 0);
             k.addStatement("int s$L = $L$L", d, IndexMath.scaled("(" + o + ")", p.strides()[d]),
                     IndexMath.plus(-p.padsBegin()[d]));
         }
-        k.addStatement("float acc = $L", w.hasIn(2) ? w.in(2).load("m") : "0.0f");
+        for (int r = 0; r < block; r++) {
+            k.addStatement("float acc$L = $L", r, w.hasIn(2) ? w.in(2).load("m0" + IndexMath.plus(r)) : "0.0f");
+        }
         int loops = 0;
         List<String> inside = new ArrayList<>();
         if (cg > 1) {
@@ -72,36 +94,56 @@ public final class ConvKernel implements ClKernel {
         long tapStride = kernelSize;
         for (int d = 0; d < rank; d++) {
             tapStride /= p.kernel()[d];
-            String tap = IndexMath.scaled("k" + d, p.dilations()[d]);
             if (p.kernel()[d] > 1) {
                 k.beginControlFlow("for (int k$L = 0; k$L < $L; k$L++)", d, d, p.kernel()[d], d);
                 loops++;
                 wOffset += " + " + IndexMath.scaled("k" + d, tapStride);
             }
-            k.addStatement("int i$L = s$L$L", d, d, p.kernel()[d] > 1 ? " + " + tap : "");
-            if (mayLeave(p, d) && loops > 0) {
-                k.beginControlFlow("if (i$L < 0 || i$L >= $L)", d, d, in[d]).addStatement("continue").endControlFlow();
-            } else if (mayLeave(p, d)) {
-                inside.add("i" + d + " >= 0 && i" + d + " < " + in[d]); // no loop to continue
+            String at = "s" + d + (p.kernel()[d] > 1 ? " + " + IndexMath.scaled("k" + d, p.dilations()[d]) : "");
+            if (mayLeave(p, d)) {
+                // taps in the padding read a clamped element and count 0: no branch, so SIMD lanes stay together
+                k.addStatement("int i$L = clamp($L, 0, $L)", d, at, in[d] - 1);
+                inside.add("i" + d + " == " + at);
+            } else {
+                k.addStatement("int i$L = $L", d, at);
             }
             xOffset += " + " + IndexMath.scaled("i" + d, inStrides[d]);
         }
-        if (!inside.isEmpty()) {
-            k.beginControlFlow("if ($L)", String.join(" && ", inside));
-            loops++;
+        if (inside.isEmpty()) {
+            k.addStatement("float v = $L", w.in(0).load(xOffset));
+        } else {
+            // a tap in the padding reads the zero the padding stands for
+            k.addStatement("float v = $L ? $L : 0.0f", String.join(" && ", inside), w.in(0).load(xOffset));
         }
-        k.addStatement("acc += $L * $L", w.in(1).load(wOffset), w.in(0).load(xOffset));
+        long weightRow = (long) cg * kernelSize;
+        for (int r = 0; r < block; r++) {
+            k.addStatement("acc$L += $L * v", r, w.in(1).load(wOffset + IndexMath.plus(r * weightRow)));
+        }
         for (int d = 0; d < loops; d++) {
             k.endControlFlow();
         }
         Activation act = Activation.read(w.node());
-        if (act != null) {
-            k.addStatement("acc = $L", Activations.apply(act, CodeBlock.of("acc"), new ClSpelling(ElementType.FLOAT)));
+        k.addStatement("int yb = nb * $L + q", block * outPlane);
+        for (int r = 0; r < block; r++) {
+            String acc = "acc" + r;
+            if (act != null) {
+                k.addStatement("$L = $L", acc, Activations.apply(act, CodeBlock.of("$L", acc), new ClSpelling(ElementType.FLOAT)));
+            }
+            String at = "yb" + IndexMath.plus(r * outPlane);
+            if (w.hasIn(3)) {
+                k.addStatement("$L += $L", acc, w.in(3).load(at));
+            }
+            k.addStatement("$L", w.out(0).store(at, CodeBlock.of("$L", acc)));
         }
-        if (w.hasIn(3)) {
-            k.addStatement("acc += $L", w.in(3).load("i"));
+    }
+
+    /** Output channels per work item: the largest of 8, 4, 2 and 1 that divides the channels of a group. */
+    static int block(int channelsPerGroup) {
+        int b = BLOCK;
+        while (channelsPerGroup % b != 0) {
+            b /= 2;
         }
-        k.addStatement("$L", w.out(0).store("i", CodeBlock.of("acc")));
+        return b;
     }
 
     /** Whether some tap of axis d reads outside the input (into the padding, or past a ceil-mode end). */

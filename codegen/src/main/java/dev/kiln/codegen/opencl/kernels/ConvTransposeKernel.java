@@ -10,11 +10,13 @@ import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.ConvTranspose;
 
 /**
- * ConvTranspose on float tensors with any number of spatial axes, written as a
- * gather: one work item per output element sums, over the input channels of its
- * group and the kernel taps, the input elements whose scattered patch covers it
- * (input index {@code (o + pad - tap * dilation) / stride} where that divides exactly
- * and lies inside the input).
+ * ConvTranspose on float tensors with any number of spatial axes, written as a gather
+ * over the NDRange of {@link ConvKernel}: dimension 0 the output positions, dimension 1
+ * the images and blocks of output channels. A work item sums, over the input channels of
+ * its group and the kernel taps, the input elements whose scattered patch covers its
+ * position: input index {@code (o + pad - tap * dilation) / stride} where that divides
+ * exactly and lies inside the input. Without dilation only the taps of the right
+ * remainder are visited.
  */
 public final class ConvTransposeKernel implements ClKernel {
     @Override
@@ -42,38 +44,66 @@ public final class ConvTransposeKernel implements ClKernel {
         int m = p.outChannels();
         int cg = p.inChannels() / p.group();
         int mg = m / p.group();
-        w.perElement("i", w.out(0).type().size());
+        int block = ConvKernel.block(mg);
+        int blocks = m / block;
+        long images = w.in(0).type().dim(0);
+        if (outPlane == 0 || images == 0) {
+            return;
+        }
+        long group = Math.min(ClKernelWriter.GROUP, Long.highestOneBit(outPlane) == outPlane ? outPlane
+                : Long.highestOneBit(outPlane) * 2);
+        w.range(new long[] {ClKernelWriter.roundUp(outPlane, group), images * blocks}, new long[] {group, 1});
         CodeBlock.Builder k = w.code();
-        k.add("// i = (n * $L + m) * $L + q: batch n, output channel m, output position q\n", m, outPlane);
-        k.addStatement("int nm = i / $L", outPlane);
-        k.addStatement("int m = nm % $L", m);
-        k.addStatement("int c0 = $L", p.group() == 1 ? "0" : "m / " + mg + " * " + cg);
-        k.addStatement("int xb = (nm / $L * $L + c0) * $L", m, p.inChannels(), inPlane);
-        k.addStatement("int wb = (c0 * $L + $L) * $L", mg, mg == 1 ? "0" : "m % " + mg, kernelSize);
+        k.add("// dimension 0: output position q; dimension 1: image n and block of $L output channels from m0\n", block);
+        k.addStatement("int q = get_global_id(0)");
+        if (outPlane % group != 0) {
+            k.beginControlFlow("if (q >= $L)", outPlane).addStatement("return").endControlFlow();
+        }
+        k.addStatement("int nb = get_global_id(1)");
+        k.addStatement("int m0 = nb % $L * $L", blocks, block);
+        k.addStatement("int c0 = $L", p.group() == 1 ? "0" : "m0 / " + mg + " * " + cg);
+        k.addStatement("int xb = (nb / $L * $L + c0) * $L", blocks, p.inChannels(), inPlane);
+        k.addStatement("int wb = (c0 * $L + $L) * $L", mg, mg == 1 ? "0" : "m0 % " + mg, kernelSize);
         for (int d = 0; d < rank; d++) {
-            k.addStatement("int o$L = $L$L", d, IndexMath.coordinate("i", outStrides[d], out[d], false),
+            k.addStatement("int o$L = $L$L", d, IndexMath.coordinate("q", outStrides[d], out[d], d == 0),
                     IndexMath.plus(p.padsBegin()[d]));
         }
-        k.addStatement("float acc = $L", w.hasIn(2) ? w.in(2).load("m") : "0.0f");
+        for (int r = 0; r < block; r++) {
+            k.addStatement("float acc$L = $L", r, w.hasIn(2) ? w.in(2).load("m0" + IndexMath.plus(r)) : "0.0f");
+        }
         k.beginControlFlow("for (int c = 0; c < $L; c++)", cg);
-        String xOffset = "xb + c * " + inPlane;
-        String wOffset = "wb + c * " + (long) mg * kernelSize;
+        String xOffset = "xb + " + IndexMath.scaled("c", inPlane);
+        String wOffset = "wb + " + IndexMath.scaled("c", (long) mg * kernelSize);
         long tapStride = kernelSize;
         for (int d = 0; d < rank; d++) {
             tapStride /= p.kernel()[d];
             long s = p.strides()[d];
-            k.beginControlFlow("for (int k$L = 0; k$L < $L; k$L++)", d, d, p.kernel()[d], d);
-            k.addStatement("int t$L = o$L - $L", d, d, IndexMath.scaled("k" + d, p.dilations()[d]));
-            String divisible = s == 1 ? "" : " || t" + d + " % " + s + " != 0";
-            k.beginControlFlow("if (t$L < 0$L || $L >= $L)", d, divisible, IndexMath.div("t" + d, s), in[d])
-                    .addStatement("continue").endControlFlow();
+            long dil = p.dilations()[d];
+            if (dil == 1 && s > 1) {
+                // o - tap must be a multiple of the stride: the taps of o's remainder
+                k.beginControlFlow("for (int k$L = o$L % $L; k$L < $L; k$L += $L)", d, d, s, d, p.kernel()[d], d, s);
+                k.addStatement("int t$L = o$L - k$L", d, d, d);
+                k.beginControlFlow("if (t$L < 0 || t$L / $L >= $L)", d, d, s, in[d]).addStatement("continue").endControlFlow();
+            } else {
+                k.beginControlFlow("for (int k$L = 0; k$L < $L; k$L++)", d, d, p.kernel()[d], d);
+                k.addStatement("int t$L = o$L - $L", d, d, IndexMath.scaled("k" + d, dil));
+                String divisible = s == 1 ? "" : " || t" + d + " % " + s + " != 0";
+                k.beginControlFlow("if (t$L < 0$L || $L >= $L)", d, divisible, IndexMath.div("t" + d, s), in[d])
+                        .addStatement("continue").endControlFlow();
+            }
             xOffset += " + " + IndexMath.scaled(IndexMath.div("t" + d, s), inStrides[d]);
             wOffset += " + " + IndexMath.scaled("k" + d, tapStride);
         }
-        k.addStatement("acc += $L * $L", w.in(1).load(wOffset), w.in(0).load(xOffset));
+        k.addStatement("float v = $L", w.in(0).load(xOffset));
+        for (int r = 0; r < block; r++) {
+            k.addStatement("acc$L += $L * v", r, w.in(1).load(wOffset + IndexMath.plus(r * kernelSize)));
+        }
         for (int d = 0; d <= rank; d++) {
             k.endControlFlow();
         }
-        k.addStatement("$L", w.out(0).store("i", CodeBlock.of("acc")));
+        k.addStatement("int yb = nb * $L + q", block * outPlane);
+        for (int r = 0; r < block; r++) {
+            k.addStatement("$L", w.out(0).store("yb" + IndexMath.plus(r * outPlane), CodeBlock.of("acc$L", r)));
+        }
     }
 }

@@ -10,8 +10,9 @@ import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.MatMul;
 
 /**
- * MatMul as a batch of [m, k] x [k, n] products with broadcast batch axes: one work
- * item per output element, a dot product of a row of A and a column of B.
+ * MatMul as a batch of [m, k] x [k, n] products with broadcast batch axes, in blocks
+ * of rows ({@link RowBlocks}): each work item sums one column of the result for a few
+ * rows at once.
  */
 public final class MatMulKernel implements ClKernel {
     @Override
@@ -21,7 +22,9 @@ public final class MatMulKernel implements ClKernel {
             throw new CompileException(w.node().describe() + ": the opencl back end runs MatMul on float and double only");
         }
         MatMul.Params p = MatMul.params(w.node());
-        long mn = (long) p.m() * p.n();
+        if (w.out(0).type().size() == 0) {
+            return;
+        }
         long[] aStrides = p.aBatchStrides().clone();
         long[] bStrides = p.bBatchStrides().clone();
         for (int d = 0; d < aStrides.length; d++) {
@@ -29,20 +32,27 @@ public final class MatMulKernel implements ClKernel {
             bStrides[d] *= (long) p.k() * p.n();
         }
         Loops batches = new Loops(p.batch(), Loops.contiguous(p.batch()), aStrides, bStrides);
-        w.perElement("i", w.out(0).type().size());
+        int block = RowBlocks.begin(w, p.batchCount(), p.m(), p.n());
         CodeBlock.Builder k = w.code();
-        k.add("// i = (batch * $L + row) * $L + col\n", p.m(), p.n());
-        k.addStatement("int batch = i / $L", mn);
-        k.addStatement("int row = i / $L % $L", p.n(), p.m());
-        k.addStatement("int col = i % $L", p.n());
         batches.emitAt(k, "batch", o -> CodeBlock.builder()
-                .addStatement("int ab = $L + row * $L", o[1], p.k())
+                .addStatement("int ab = $L", o[1])
                 .addStatement("int bb = $L + col", o[2])
                 .build());
-        k.addStatement("$L sum = $L", ClTypes.compute(t), ClTypes.literal(t, 0));
+        String c = ClTypes.compute(t);
+        for (int r = 0; r < block; r++) {
+            k.addStatement("$L sum$L = 0", c, r);
+        }
         k.beginControlFlow("for (int kk = 0; kk < $L; kk++)", p.k());
-        k.addStatement("sum += $L * $L", w.in(0).load("ab + kk"), w.in(1).load("bb + kk * " + p.n()));
+        k.addStatement("$L v = $L", c, w.in(1).load("bb + kk * " + p.n()));
+        for (int r = 0; r < block; r++) {
+            k.addStatement("sum$L += $L * v", r, w.in(0).load("ab + row" + r + "r * " + p.k() + " + kk"));
+        }
         k.endControlFlow();
-        k.addStatement("$L", w.out(0).store("i", CodeBlock.of("sum")));
+        for (int r = 0; r < block; r++) {
+            RowBlocks.guard(k, r, p.m(), block);
+            k.addStatement("$L", w.out(0).store("(batch * " + p.m() + " + row" + r + "r) * " + p.n() + " + col",
+                    CodeBlock.of("sum$L", r)));
+            RowBlocks.endGuard(k, r, p.m(), block);
+        }
     }
 }
