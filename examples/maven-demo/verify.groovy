@@ -1,4 +1,4 @@
-// Run by kiln-maven-plugin's integration tests (the example-maven-demo execution) after
+// Run by kiln-maven-plugin's integration tests (the examples execution) after
 // `mvn package`: runs the jar as the README says and checks what it prints.
 def jar = new File(basedir, 'target/maven-demo-1.0.jar')
 assert jar.isFile()

@@ -23,7 +23,8 @@ final class CompileCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "The ONNX model file: .onnx (protobuf) or .onnxtxt (ONNX's text syntax).")
     private Path model;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",

@@ -23,7 +23,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         String command = e.getCommandLine().getCommandSpec().qualifiedName();
-        err.println("kiln: error: " + firstLine(e.getMessage()) + " (see '" + command + " --help')");
+        err.println("kiln: error: " + usageMessage(e) + " (see '" + command + " --help')");
         if (debug) {
             e.printStackTrace(err);
         }
@@ -43,6 +43,16 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         }
         err.flush();
         return Kiln.EXIT_BAD_INPUT;
+    }
+
+    /** Picocli's message, except for an unknown command, which picocli calls an unmatched argument. */
+    private static String usageMessage(CommandLine.ParameterException e) {
+        CommandLine cl = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && cl.getParent() == null
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "' (commands: " + Kiln.commandNames(cl) + ")";
+        }
+        return firstLine(e.getMessage());
     }
 
     /** The user-facing text of a failure: the message for expected ones, a pointer to --debug otherwise. */

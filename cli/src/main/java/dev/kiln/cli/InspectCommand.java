@@ -9,6 +9,9 @@ import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.CheckSupport;
 import dev.kiln.compiler.passes.PassPipeline;
+import dev.kiln.report.CompileReport;
+import dev.kiln.report.HtmlReport;
+import dev.kiln.report.LayerTimings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,12 +28,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Show a model's inputs, outputs, opset imports, IR version, producer, op histogram and "
                 + "every unsupported op at once.",
-            "With --after PASS: compile (with the binding options) and print the IR after that pass."})
+            "With --after PASS: compile (with the binding options) and print the IR after that pass.",
+            "With --report FILE.html: compile (with the binding, target and cpu options) and write the compile report."})
 final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "The ONNX model file: .onnx (protobuf) or .onnxtxt (ONNX's text syntax).")
     private Path model;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -39,6 +44,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--after", paramLabel = "PASS",
             description = "Print the IR after this pass (e.g. fold-constants, fuse-conv-residual).")
     private String afterPass;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Write the compile report (graph before and after the passes, layers, memory) to this file.")
+    private Path report;
 
     @CommandLine.Mixin
     private BindingOptions binding;
@@ -49,6 +58,17 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (report != null) {
+            if (afterPass != null || json) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--report writes a page: give it without --after and --json");
+            }
+            HtmlReport.write(CompileReport.build(model, target.options().withBindings(binding.toBindings()),
+                    LayerTimings.NONE), report);
+            out.println("wrote " + report);
+            out.flush();
+            return 0;
+        }
         if (afterPass != null) {
             printAfter(out);
             return 0;

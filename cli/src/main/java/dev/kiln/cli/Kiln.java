@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Compiles ONNX models ahead of time into plain Java source.",
-        subcommands = {CompileCommand.class, RunCommand.class, VerifyCommand.class, BenchCommand.class, InspectCommand.class, OperatorsCommand.class,
+        subcommands = {CompileCommand.class, RunCommand.class, VerifyCommand.class, BenchCommand.class, InspectCommand.class,
+            PrintCommand.class, OperatorsCommand.class,
             ConformanceCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a bad model, input file or output directory",
@@ -36,7 +37,12 @@ public final class Kiln implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "no command given (commands: compile, run, verify, bench, inspect, operators, conformance, demo)");
+                "no command given (commands: " + commandNames(spec.commandLine()) + ")");
+    }
+
+    /** The commands, as the errors for a missing or unknown one list them. */
+    static String commandNames(CommandLine kiln) {
+        return String.join(", ", kiln.getSubcommands().keySet());
     }
 
     public static void main(String[] args) {

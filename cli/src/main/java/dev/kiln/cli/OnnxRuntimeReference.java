@@ -34,7 +34,7 @@ final class OnnxRuntimeReference {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> created = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(model.toString(), options)) {
+             OrtSession session = OrtSessions.open(env, model, options)) {
             Map<String, OnnxTensor> feed = new HashMap<>();
             for (int i = 0; i < runtimeInputs.size(); i++) {
                 Value v = runtimeInputs.get(i);

@@ -21,7 +21,8 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "The ONNX model file: .onnx (protobuf) or .onnxtxt (ONNX's text syntax).")
     private Path model;
 
     @Option(names = "--input", required = true, paramLabel = "IN.bin",

@@ -4,14 +4,22 @@ import dev.kiln.codegen.KilnOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** {@code --target} and {@code --cpu}: the back end and the CPU profile, shared by the commands that generate code. */
+/**
+ * {@code --target}, {@code --cpu} and {@code --no-scalar-fallback}: the back end and the CPU
+ * profile, shared by the commands that generate code.
+ */
 final class TargetOption {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--target", paramLabel = "T", defaultValue = "java",
-            description = "The back end (default: ${DEFAULT-VALUE}; targets: java).")
+            description = "The back end (default: ${DEFAULT-VALUE}; targets: java, vector).")
     private String target;
+
+    @Option(names = "--no-scalar-fallback",
+            description = "With --target vector: a JVM that cannot run the Vector API kernels refuses to load the "
+                + "model, naming what is missing, instead of running the scalar kernels emitted alongside.")
+    private boolean noScalarFallback;
 
     @Option(names = "--cpu", paramLabel = "PROFILE", defaultValue = "x86-64-v3",
             description = {"The CPU profile the code is shaped for (default: ${DEFAULT-VALUE}): generic (128-bit "
@@ -28,7 +36,7 @@ final class TargetOption {
             throw new CommandLine.ParameterException(spec.commandLine(), "--target: " + e.getMessage());
         }
         try {
-            return o.withCpu(cpu);
+            return o.withCpu(cpu).withScalarFallback(!noScalarFallback);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--cpu: " + e.getMessage());
         }

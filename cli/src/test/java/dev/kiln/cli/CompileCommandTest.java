@@ -2,9 +2,11 @@ package dev.kiln.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,36 @@ class CompileCommandTest {
         for (String part : new String[] {"input 'input'", "axis 0", "'batch'", "--dim batch=N"}) {
             assertTrue(r.err().contains(part), "missing " + part + ": " + r.err());
         }
+    }
+
+    @Test
+    void aDimOfZeroNamesTheOptionNotANodeDeepInside() {
+        Path model = Cli.fixture("lowformer_tiny_op13_dynbatch.onnx");
+        Cli.Result r = Cli.run("compile", model.toString(), "-o", tmp.toString(), "--dim", "batch=0");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("kiln: error: " + model.toAbsolutePath().normalize()
+                + ": --dim batch=0: a symbolic dimension's size must be at least 1\n", r.err());
+    }
+
+    @Test
+    void aModelBelowTheWorkingDirectoryIsNamedByItsPathFromThere() throws Exception {
+        // Every node test is called model.onnx: the base name alone would not say which one.
+        Path model = Path.of("target", "compile-test", "test_relu", "model.onnx");
+        Files.createDirectories(model.getParent());
+        Files.copy(Cli.NODE_TESTS.resolve("test_relu/model.onnx"), model, StandardCopyOption.REPLACE_EXISTING);
+        Cli.Result r = Cli.run("compile", model.toAbsolutePath().toString(), "-o", tmp.toString(), "--dim", "n=1");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("kiln: error: " + model + ": --dim n=1: no input has a dimension named 'n'"
+                + " (the inputs have no symbolic dimensions)\n", r.err());
+    }
+
+    @Test
+    void aWriteErrorSaysWhy() {
+        // Linux refuses new folders in /proc with ENOENT, which Java reports as the bare path.
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")));
+        Cli.Result r = Cli.run("compile", Cli.NODE_TESTS.resolve("test_relu/model.onnx").toString(), "-o", "/proc/nope");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("kiln: error: cannot write to /proc/nope: no such file or directory\n", r.err());
     }
 
     @Test

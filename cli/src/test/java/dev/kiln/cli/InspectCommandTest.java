@@ -3,13 +3,13 @@ package dev.kiln.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorShapeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TypeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +65,44 @@ class InspectCommandTest {
         assertTrue(r.out().contains("dev.kiln.FusedConv("), r.out());
         assertEquals(2, Cli.run("inspect", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "--after",
                 "no-such-pass").exitCode());
+    }
+
+    @Test
+    void writesTheCompileReport() throws Exception {
+        Path page = tmp.resolve("reports/tiny.html");
+        Cli.Result r = Cli.run("inspect", Cli.fixture("lowformer_tiny_op13_dynbatch.onnx").toString(), "--dim", "batch=2",
+                "--cpu", "generic", "--report", page.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("wrote " + page + "\n", r.out());
+        String html = Files.readString(page);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        String start = "<script type=\"application/json\" id=\"kiln-data\">";
+        String data = html.substring(html.indexOf(start) + start.length(), html.indexOf("</script>", html.indexOf(start)));
+        Map<?, ?> summary = (Map<?, ?>) MiniJson.object(data).get("summary");
+        assertEquals("lowformer_tiny_op13_dynbatch.onnx", summary.get("model"));
+        assertEquals("--dim batch=2", summary.get("options"), "made with the binding options");
+        assertEquals("java", summary.get("target"));
+        assertEquals("generic", summary.get("cpu"));
+    }
+
+    @Test
+    void reportErrorsAreOneLine() throws Exception {
+        Path model = Cli.fixture("lowformer_tiny_op13_dynbatch.onnx");
+        Cli.Result unbound = Cli.run("inspect", model.toString(), "--report", tmp.resolve("r.html").toString());
+        assertEquals(1, unbound.exitCode(), unbound.toString());
+        assertTrue(unbound.err().contains("--dim batch=N"), unbound.err());
+        assertTrue(Files.notExists(tmp.resolve("r.html")), "no half-written page");
+
+        Path notADirectory = tmp.resolve("file");
+        Files.writeString(notADirectory, "x");
+        Cli.Result unwritable = Cli.run("inspect", model.toString(), "--dim", "batch=1", "--report",
+                notADirectory.resolve("r.html").toString());
+        assertEquals(1, unwritable.exitCode(), unwritable.toString());
+        CompileCommandTest.assertOneErrorLine(unwritable);
+        assertTrue(unwritable.err().contains("cannot write the report " + notADirectory.resolve("r.html")),
+                unwritable.err());
+
+        assertEquals(2, Cli.run("inspect", model.toString(), "--report", "r.html", "--after", "fold-constants").exitCode());
     }
 
     /** x -> NoSuchOp 'first' -> Mystery (com.example, not imported) 'second' -> NoSuchOp 'third' -> y. */

@@ -23,6 +23,14 @@ public interface Backend extends CodegenTarget {
     /** Whether this back end has a kernel for {@code op} of {@code domain} ("" for ONNX). */
     boolean hasKernel(String domain, String op);
 
+    /**
+     * How this back end runs {@code op} for the operator table: {@code "kernel"}, or a more
+     * specific word; null where it has no kernel.
+     */
+    default String kernelKind(String domain, String op) {
+        return hasKernel(domain, op) ? "kernel" : null;
+    }
+
     /** Whether this back end can run the node: by default, whether it has a kernel for the node's op. */
     default boolean supports(Node node) {
         return hasKernel(node.domain(), node.opType());
@@ -38,7 +46,7 @@ public interface Backend extends CodegenTarget {
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (Node n : nodes) {
             if (!supports(n)) {
-                String op = (n.domain().isEmpty() ? "" : n.domain() + ".") + n.opType();
+                String op = n.qualifiedOpType();
                 missing.computeIfAbsent(op + " (opset " + n.opset() + ")", k -> new ArrayList<>())
                         .add(n.name().isEmpty() ? "(unnamed)" : "'" + n.name() + "'");
             }

@@ -12,7 +12,7 @@ public final class Backends {
     private static final Map<String, Backend> ALL = new LinkedHashMap<>();
 
     static {
-        for (Backend b : new Backend[] {JavaBackend.scalar(), new OpenClBackend()}) {
+        for (Backend b : new Backend[] {JavaBackend.scalar(), JavaBackend.vector(), new OpenClBackend()}) {
             ALL.put(b.id(), b);
         }
     }

@@ -18,7 +18,7 @@ public final class Fingerprint {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             String text = String.join("\n", "kiln " + KilnVersion.VERSION, c.model().sha256(), backend,
                     c.profile().toString(), o.packageName(), o.className(), Boolean.toString(o.standalone()),
-                    c.options().describe());
+                    Boolean.toString(o.scalarFallback()), c.options().describe());
             return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -10,8 +10,10 @@ import javax.lang.model.SourceVersion;
  * @param packageName the generated class's package (default {@code kiln.generated})
  * @param className the generated class's simple name (default: from the model file name)
  * @param standalone whether to copy the runtime classes into the package, so the output needs only a JDK
+ * @param scalarFallback for a back end with Vector API kernels: whether a JVM that cannot run them runs
+ *     the scalar kernels emitted alongside (true) or refuses to load the model, naming what is missing
  */
-public record GenerateOptions(String packageName, String className, boolean standalone) {
+public record GenerateOptions(String packageName, String className, boolean standalone, boolean scalarFallback) {
     public static final String DEFAULT_PACKAGE = "kiln.generated";
 
     public GenerateOptions {
@@ -25,19 +27,23 @@ public record GenerateOptions(String packageName, String className, boolean stan
 
     /** Defaults for a model file: package {@code kiln.generated}, class named after the file, not standalone. */
     public static GenerateOptions defaults(String modelFileName) {
-        return new GenerateOptions(DEFAULT_PACKAGE, classNameFor(modelFileName), false);
+        return new GenerateOptions(DEFAULT_PACKAGE, classNameFor(modelFileName), false, true);
     }
 
     public GenerateOptions withPackage(String p) {
-        return new GenerateOptions(p, className, standalone);
+        return new GenerateOptions(p, className, standalone, scalarFallback);
     }
 
     public GenerateOptions withClassName(String c) {
-        return new GenerateOptions(packageName, c, standalone);
+        return new GenerateOptions(packageName, c, standalone, scalarFallback);
     }
 
     public GenerateOptions withStandalone(boolean s) {
-        return new GenerateOptions(packageName, className, s);
+        return new GenerateOptions(packageName, className, s, scalarFallback);
+    }
+
+    public GenerateOptions withScalarFallback(boolean f) {
+        return new GenerateOptions(packageName, className, standalone, f);
     }
 
     /**

@@ -1,17 +1,20 @@
 package dev.kiln.codegen;
 
 import dev.kiln.compiler.Compilation;
+import dev.kiln.compiler.FileNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The output of a back end: source files by path relative to the output directory,
@@ -51,11 +54,7 @@ public record GeneratedModel(String packageName, String className, Map<String, S
 
     /** Bytes of the weight file. */
     public long weightBytes() {
-        long payload = 0;
-        for (var e : compilation.plan().constantSizes().entrySet()) {
-            payload += (long) e.getValue() * Math.max(1, e.getKey().bytes());
-        }
-        return dev.kiln.runtime.WeightFile.HEADER_BYTES + payload;
+        return WeightFileWriter.fileBytes(compilation.plan());
     }
 
     /** Writes the weight file to a stream. */
@@ -87,13 +86,13 @@ public record GeneratedModel(String packageName, String className, Map<String, S
             for (Map.Entry<String, String> e : sources.entrySet()) {
                 Path target = (e.getKey().endsWith(".java") ? sourceDir : weightsDir).resolve(e.getKey());
                 Files.createDirectories(target.getParent());
-                Path tmp = Files.createTempFile(target.getParent(), ".kiln-", ".tmp");
+                Path tmp = temporaryFileBeside(target);
                 moves.add(new Path[] {tmp, target});
                 Files.writeString(tmp, e.getValue(), StandardCharsets.UTF_8);
             }
             Path weights = weightsDir.resolve(weightsPath());
             Files.createDirectories(weights.getParent());
-            Path tmp = Files.createTempFile(weights.getParent(), ".kiln-", ".tmp");
+            Path tmp = temporaryFileBeside(weights);
             moves.add(new Path[] {tmp, weights});
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writeWeights(out);
@@ -113,7 +112,25 @@ public record GeneratedModel(String packageName, String className, Map<String, S
                 }
             }
             String where = sourceDir.equals(weightsDir) ? sourceDir.toString() : sourceDir + " and " + weightsDir;
-            throw new UncheckedIOException("cannot write to " + where + ": " + e.getMessage(), e);
+            Path dir = sourceDir.equals(weightsDir) ? sourceDir : null;
+            throw new UncheckedIOException("cannot write to " + where + ": " + FileNames.reason(e, dir), e);
+        }
+    }
+
+    /**
+     * Creates an empty file with an unused name in {@code target}'s folder. Unlike
+     * {@link Files#createTempFile}, which makes files only their owner can read, it is
+     * created like any other file, with the permissions the umask gives: the move
+     * keeps them, and the generated files must be as readable as the rest of a build.
+     */
+    private static Path temporaryFileBeside(Path target) throws IOException {
+        while (true) {
+            Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException e) {
+                // another name
+            }
         }
     }
 

@@ -25,7 +25,7 @@ public final class Kiln {
     private Kiln() {
     }
 
-    /** Reads, compiles and generates {@code modelFile} (.onnx). */
+    /** Reads, compiles and generates {@code modelFile} (.onnx, or .onnxtxt in ONNX's text syntax). */
     public static GeneratedModel compile(Path modelFile, KilnOptions options) {
         return compile(OnnxImporter.read(modelFile), options);
     }

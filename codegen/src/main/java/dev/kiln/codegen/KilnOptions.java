@@ -26,30 +26,33 @@ import java.util.function.BiConsumer;
  * @param packageName the generated package
  * @param className the generated class's name, or null for one made from the model file's name
  * @param standalone whether the runtime classes are copied into the package
+ * @param scalarFallback with Vector API kernels: whether a JVM that cannot run them runs the scalar
+ *     kernels emitted alongside (the default) or refuses to load the model
  * @param bindings input shapes, symbolic dimensions and constant inputs
  * @param disabledPasses passes to leave out, by name
  * @param afterEachPass sees the graph after each pass (for listings); does nothing by default
  */
 public record KilnOptions(String target, TargetProfile cpu, String packageName, String className, boolean standalone,
-                          InputBindings bindings, Set<String> disabledPasses, BiConsumer<Pass, Graph> afterEachPass) {
+                          boolean scalarFallback, InputBindings bindings, Set<String> disabledPasses,
+                          BiConsumer<Pass, Graph> afterEachPass) {
 
     public KilnOptions {
         disabledPasses = Set.copyOf(disabledPasses);
     }
 
     public static KilnOptions defaults() {
-        return new KilnOptions(Backends.DEFAULT, TargetProfile.DEFAULT, GenerateOptions.DEFAULT_PACKAGE, null, false,
+        return new KilnOptions(Backends.DEFAULT, TargetProfile.DEFAULT, GenerateOptions.DEFAULT_PACKAGE, null, false, true,
                 new InputBindings(), Set.of(), (pass, graph) -> { });
     }
 
     /** @throws IllegalArgumentException naming the choices, for an unknown back end */
     public KilnOptions withTarget(String t) {
         Backends.get(t);
-        return new KilnOptions(t, cpu, packageName, className, standalone, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(t, cpu, packageName, className, standalone, scalarFallback, bindings, disabledPasses, afterEachPass);
     }
 
     public KilnOptions withCpu(TargetProfile p) {
-        return new KilnOptions(target, p, packageName, className, standalone, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(target, p, packageName, className, standalone, scalarFallback, bindings, disabledPasses, afterEachPass);
     }
 
     /** @throws IllegalArgumentException naming the choices, for an unknown profile */
@@ -58,19 +61,24 @@ public record KilnOptions(String target, TargetProfile cpu, String packageName, 
     }
 
     public KilnOptions withPackage(String p) {
-        return new KilnOptions(target, cpu, p, className, standalone, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(target, cpu, p, className, standalone, scalarFallback, bindings, disabledPasses, afterEachPass);
     }
 
     public KilnOptions withClassName(String c) {
-        return new KilnOptions(target, cpu, packageName, c, standalone, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(target, cpu, packageName, c, standalone, scalarFallback, bindings, disabledPasses, afterEachPass);
     }
 
     public KilnOptions withStandalone(boolean s) {
-        return new KilnOptions(target, cpu, packageName, className, s, bindings, disabledPasses, afterEachPass);
+        return new KilnOptions(target, cpu, packageName, className, s, scalarFallback, bindings, disabledPasses, afterEachPass);
+    }
+
+    public KilnOptions withScalarFallback(boolean f) {
+        return new KilnOptions(target, cpu, packageName, className, standalone, f, bindings, disabledPasses,
+                afterEachPass);
     }
 
     public KilnOptions withBindings(InputBindings b) {
-        return new KilnOptions(target, cpu, packageName, className, standalone, b, disabledPasses, afterEachPass);
+        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, b, disabledPasses, afterEachPass);
     }
 
     /** Pins a whole input shape ({@code --shape}). */
@@ -84,11 +92,11 @@ public record KilnOptions(String target, TargetProfile cpu, String packageName, 
     }
 
     public KilnOptions withDisabledPasses(Set<String> names) {
-        return new KilnOptions(target, cpu, packageName, className, standalone, bindings, names, afterEachPass);
+        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, bindings, names, afterEachPass);
     }
 
     public KilnOptions withAfterEachPass(BiConsumer<Pass, Graph> listener) {
-        return new KilnOptions(target, cpu, packageName, className, standalone, bindings, disabledPasses, listener);
+        return new KilnOptions(target, cpu, packageName, className, standalone, scalarFallback, bindings, disabledPasses, listener);
     }
 
     /** The back end named by {@link #target}. */
@@ -104,11 +112,11 @@ public record KilnOptions(String target, TargetProfile cpu, String packageName, 
     /** How the back end names the output, for a model file called {@code modelFileName}. */
     public GenerateOptions generateOptions(String modelFileName) {
         String name = className != null ? className : GenerateOptions.classNameFor(modelFileName);
-        return new GenerateOptions(packageName, name, standalone);
+        return new GenerateOptions(packageName, name, standalone, scalarFallback);
     }
 
     private InputBindings copyOfBindings() {
-        InputBindings b = new InputBindings();
+        InputBindings b = new InputBindings().syntax(bindings.syntax());
         bindings.shapes().forEach(b::shape);
         bindings.dims().forEach(b::dim);
         bindings.constants().forEach(b::constant);

@@ -32,7 +32,8 @@ public final class OperatorTable {
                 .append("A model importing an opset outside the range is refused with an error naming the node.\n")
                 .append("- **Element types**: the types of the op's main input.\n")
                 .append("- **").append(String.join("**, **", Backends.ids())).append("**: how each back end ")
-                .append("runs it: `kernel` (generated code), ")
+                .append("runs it: `kernel` (generated code), `vector kernel (float)` (a Vector API kernel for ")
+                .append("float tensors, the scalar kernel for the rest), ")
                 .append("`view` (no code: the output shares the input's buffer), or `compile time` (no kernel: ")
                 .append("a pass removes the node (Dropout) or computes it while compiling, as in shape ")
                 .append("computations; where it cannot, compilation fails naming the node).\n");
@@ -103,8 +104,9 @@ public final class OperatorTable {
     }
 
     private static String howItRuns(OpDef op, Backend backend) {
-        if (backend.hasKernel(op.domain(), op.opType())) {
-            return "kernel";
+        String kind = backend.kernelKind(op.domain(), op.opType());
+        if (kind != null) {
+            return kind;
         }
         return op.isView(null) ? "view" : "compile time";
     }

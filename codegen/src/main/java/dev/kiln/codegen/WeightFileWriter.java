@@ -1,5 +1,6 @@
 package dev.kiln.codegen;
 
+import dev.kiln.compiler.KilnVersion;
 import dev.kiln.compiler.ir.Storage;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.Value;
@@ -24,6 +25,15 @@ public final class WeightFileWriter {
     private WeightFileWriter() {
     }
 
+    /** Bytes of the weight file for {@code plan}: the header and every planned constant. */
+    public static long fileBytes(MemoryPlan plan) {
+        long payload = 0;
+        for (var e : plan.constantSizes().entrySet()) {
+            payload += (long) e.getValue() * Math.max(1, e.getKey().bytes());
+        }
+        return WeightFile.HEADER_BYTES + payload;
+    }
+
     /** Writes the whole file to {@code out} (not closed). */
     public static void write(MemoryPlan plan, String fingerprint, OutputStream out) throws IOException {
         CRC32 crc = new CRC32();
@@ -38,6 +48,15 @@ public final class WeightFileWriter {
         header.put(HexFormat.of().parseHex(fingerprint));
         header.putLong(size[0]);
         header.putInt((int) crc.getValue());
+        byte[] version = KilnVersion.VERSION.getBytes(StandardCharsets.UTF_8);
+        if (version.length > WeightFile.KILN_VERSION_BYTES) {
+            throw new IllegalStateException("Kiln version '" + KilnVersion.VERSION + "' is longer than the header's "
+                    + WeightFile.KILN_VERSION_BYTES + "-byte field");
+        }
+        header.put(version).position(WeightFile.KILN_VERSION_OFFSET + WeightFile.KILN_VERSION_BYTES);
+        CRC32 headerCrc = new CRC32();
+        headerCrc.update(header.array(), 0, WeightFile.HEADER_BYTES - 4);
+        header.putInt((int) headerCrc.getValue());
         BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
         buffered.write(header.array());
         IOException[] failure = {null};

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,36 @@ class GeneratedModelWriteTest {
         assertThrows(UncheckedIOException.class, () -> model.writeTo(sources, tmp.resolve("blocked")));
         assertFalse(Files.exists(sources.resolve("it/kiln/Relu.java")));
         assertEquals(List.of(), filesUnder(sources));
+    }
+
+    @Test
+    void writtenFilesGetTheModeOfAnyNewFileInTheirFolder(@TempDir Path tmp) throws IOException {
+        GeneratedModel model = generate();
+        List<Path> written = model.writeTo(tmp.resolve("sources"), tmp.resolve("resources"));
+        for (Path file : written) {
+            // What the umask gives a file created the ordinary way, beside the generated one.
+            Path ordinary = Files.writeString(file.resolveSibling("ordinary.txt"), "x");
+            assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(ordinary)),
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+        }
+    }
+
+    @Test
+    void aWriteErrorSaysWhy(@TempDir Path tmp) throws IOException {
+        GeneratedModel model = generate();
+        Files.writeString(tmp.resolve("file"), "not a directory");
+        Path out = tmp.resolve("file/out");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> model.writeTo(out));
+        assertEquals("cannot write to " + out + ": " + out.resolve("it") + ": not a directory", e.getMessage());
+    }
+
+    @Test
+    void aWriteErrorWithoutAReasonFromTheJdkStillSaysWhy() {
+        // Linux refuses new folders in /proc with ENOENT, which Java reports as the bare path.
+        Path out = Path.of("/proc/kiln-test");
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> generate().writeTo(out));
+        assertEquals("cannot write to /proc/kiln-test: no such file or directory", e.getMessage());
     }
 
     private static List<Path> filesUnder(Path dir) throws IOException {

@@ -1,31 +1,43 @@
 package dev.kiln.codegen;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs a model built in a test the way users do: the whole compiler (import, passes),
- * the java back end, javac in process, and the loaded class.
+ * the back end ({@link #TARGET}), javac in process, and the loaded class.
  */
 final class KilnRunner {
+    /**
+     * The back end the tests that go through this class run on: {@code java}, or another
+     * ({@code -Dkiln.test.target=vector}, as the build's second test run does).
+     */
+    static final String TARGET = System.getProperty("kiln.test.target", "java");
+
     private KilnRunner() {
     }
 
     /** The model compiled with every pass and no input bindings (it throws CompileException for what Kiln refuses). */
     static Compilation compile(ModelProto model) {
-        return Compilation.of(OnnxImporter.convert(model, "test_model.onnx", null, null),
-                KilnOptions.defaults().compileOptions());
+        return compile(model, Set.of());
     }
 
-    /** A model file compiled with the java back end (its class named after the file), for the end-to-end tests. */
+    /** Like {@link #compile(ModelProto)}, without the passes named in {@code disabled}. */
+    static Compilation compile(ModelProto model, Set<String> disabled) {
+        return Compilation.of(OnnxImporter.convert(model, "test_model.onnx", null, null),
+                KilnOptions.defaults().withTarget(TARGET).withDisabledPasses(disabled).compileOptions());
+    }
+
+    /** A model file compiled with the tests' back end (its class named after the file), for the end-to-end tests. */
     static GeneratedModel generate(Path model, InputBindings bindings) {
-        return Kiln.compile(model, KilnOptions.defaults().withBindings(bindings));
+        return Kiln.compile(model, KilnOptions.defaults().withTarget(TARGET).withBindings(bindings));
     }
 
     /** Kiln's outputs for {@code inputs} (in graph input order), run with {@code threads} worker threads. */

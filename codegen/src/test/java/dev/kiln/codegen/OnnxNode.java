@@ -1,8 +1,8 @@
 package dev.kiln.codegen;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import java.util.ArrayList;
 import java.util.Collections;

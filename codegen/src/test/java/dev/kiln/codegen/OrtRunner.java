@@ -1,6 +1,5 @@
 package dev.kiln.codegen;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -11,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.codegen.conformance.TensorComparison;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
@@ -13,6 +12,7 @@ import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

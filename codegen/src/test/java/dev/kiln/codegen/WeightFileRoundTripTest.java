@@ -75,7 +75,7 @@ class WeightFileRoundTripTest {
     void everyStorageTypeRoundTrips() throws IOException {
         MemoryPlan plan = MemoryPlanner.plan(constants(), OpRegistry.standard());
         byte[] file = write(plan);
-        WeightFile w = WeightFile.open(new ByteArrayInputStream(file), "round.weights", FINGERPRINT);
+        WeightFile w = WeightFile.open(new ByteArrayInputStream(file), "round.weights", FINGERPRINT, dev.kiln.compiler.KilnVersion.VERSION);
         int checked = 0;
         for (Storage s : Storage.values()) {
             for (Value v : plan.constants().getOrDefault(s, List.of())) {
@@ -91,7 +91,7 @@ class WeightFileRoundTripTest {
     @Test
     void theSameFileReadWithTheWrongArraysIsRefused() throws IOException {
         byte[] file = write(MemoryPlanner.plan(constants(), OpRegistry.standard()));
-        WeightFile w = WeightFile.open(new ByteArrayInputStream(file), "round.weights", FINGERPRINT);
+        WeightFile w = WeightFile.open(new ByteArrayInputStream(file), "round.weights", FINGERPRINT, dev.kiln.compiler.KilnVersion.VERSION);
         assertArrayEquals(new float[] {-3, -2.5f}, java.util.Arrays.copyOf(w.floats(700_003), 2));
         assertThrows(WeightFileException.class, w::finish);
     }

@@ -2,6 +2,7 @@ package dev.kiln.compiler;
 
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.ops.InputNeededAtCompileTime;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.BindInputs;
 import dev.kiln.compiler.passes.CheckSupport;
@@ -21,10 +22,14 @@ import java.util.Map;
  * @param model the model, its graph rewritten by the passes
  * @param importedOps the op histogram as imported, before any pass
  * @param steps what each pass did
+ * @param macs multiply-accumulates of one inference as the model defines them (each op's
+ *     {@link dev.kiln.compiler.ops.OpDef#macs}), counted once the first pass has typed the
+ *     imported graph: what PyTorch counts, and the figure for GFLOP/s, whatever extra work a
+ *     rewrite (a ConvTranspose run as a phase Conv) gives the kernels
  * @param plan where every value lives at run time
  * @param options what the compilation was asked for (profile, back end, bindings)
  */
-public record Compilation(Model model, Map<String, Integer> importedOps, List<PassPipeline.Step> steps,
+public record Compilation(Model model, Map<String, Integer> importedOps, List<PassPipeline.Step> steps, long macs,
                           MemoryPlan plan, CompileOptions options) {
 
     /** Compiles a model file with the standard passes, the default profile and no back end. */
@@ -52,12 +57,21 @@ public record Compilation(Model model, Map<String, Integer> importedOps, List<Pa
             } catch (IllegalArgumentException e) {
                 throw new CompileException(e.getMessage());
             }
-            List<PassPipeline.Step> steps = pipeline.run(model.graph(), options.afterEachPass());
+            long[] macs = {-1};
+            List<PassPipeline.Step> steps = pipeline.run(model.graph(), (pass, graph) -> {
+                if (macs[0] < 0) {
+                    macs[0] = graph.nodes().stream().mapToLong(n -> registry.get(n).macs(n)).sum();
+                }
+                options.afterEachPass().accept(pass, graph);
+            });
             MemoryPlan plan = MemoryPlanner.plan(model.graph(), registry,
                     node -> options.target().scratchFloats(node, options.profile()));
-            return new Compilation(model, imported, steps, plan, options);
+            return new Compilation(model, imported, steps, Math.max(0, macs[0]), plan, options);
+        } catch (InputNeededAtCompileTime e) {
+            throw new CompileException(e.getMessage() + "; bind it to a constant with "
+                    + options.bindings().syntax().constant(e.input(), "FILE")).inFile(model.location());
         } catch (CompileException e) {
-            throw e.inFile(model.sourceName());
+            throw e.inFile(model.location());
         }
     }
 

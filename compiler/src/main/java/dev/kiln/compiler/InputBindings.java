@@ -13,6 +13,7 @@ public final class InputBindings {
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private final Map<String, Long> dims = new LinkedHashMap<>();
     private final Map<String, Tensor> constants = new LinkedHashMap<>();
+    private BindingSyntax syntax = BindingSyntax.COMMAND_LINE;
 
     public InputBindings shape(String input, long... dims) {
         shapes.put(input, dims.clone());
@@ -27,6 +28,16 @@ public final class InputBindings {
     public InputBindings constant(String input, Tensor value) {
         constants.put(input, value);
         return this;
+    }
+
+    /** How errors write a binding (default: the {@code kiln} command's options). */
+    public InputBindings syntax(BindingSyntax syntax) {
+        this.syntax = syntax;
+        return this;
+    }
+
+    public BindingSyntax syntax() {
+        return syntax;
     }
 
     public Map<String, long[]> shapes() {

@@ -3,9 +3,14 @@ package dev.kiln.maven;
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.Kiln;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.FileNames;
+import dev.kiln.report.CompileReport;
+import dev.kiln.report.HtmlReport;
+import dev.kiln.report.LayerTimings;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,7 +35,7 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public class GenerateMojo extends AbstractMojo {
-    /** The .onnx file of a single model, relative to the project directory. */
+    /** The model file of a single model (.onnx, or .onnxtxt in ONNX's text syntax), relative to the project directory. */
     @Parameter
     private String model;
 
@@ -58,7 +63,14 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter
     private Boolean standalone;
 
-    /** The back end ({@code java}); also the entries' default. */
+    /**
+     * With the {@code vector} back end: whether a JVM that cannot run the Vector API kernels runs the
+     * scalar kernels emitted alongside (true, the default) or refuses to load the model; also the entries' default.
+     */
+    @Parameter
+    private Boolean scalarFallback;
+
+    /** The back end ({@code java} or {@code vector}); also the entries' default. */
     @Parameter
     private String target;
 
@@ -80,6 +92,14 @@ public class GenerateMojo extends AbstractMojo {
     /** Where the weight files go; added as a resource directory. */
     @Parameter(defaultValue = "${project.build.directory}/generated-resources/kiln", required = true)
     private File resourceDirectory;
+
+    /** Also write each model's compile report, {@code reportDirectory/<qualified class name>.html}. */
+    @Parameter(property = "kiln.report", defaultValue = "false")
+    private boolean report;
+
+    /** Where the compile reports go. */
+    @Parameter(defaultValue = "${project.build.directory}/kiln", required = true)
+    private File reportDirectory;
 
     /** Do nothing. */
     @Parameter(property = "kiln.skip", defaultValue = "false")
@@ -110,7 +130,9 @@ public class GenerateMojo extends AbstractMojo {
             for (Map.Entry<String, ModelJob> e : jobs.entrySet()) {
                 generate(e.getKey(), e.getValue(), stamps, sourceDir, resourceDir);
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
+            throw new MojoExecutionException("Kiln: " + FileNames.reason(e, null), e);
+        } catch (UncheckedIOException e) {
             throw new MojoExecutionException("Kiln: " + e.getMessage(), e);
         }
         warnIfRuntimeMissing(jobs.values());
@@ -120,7 +142,8 @@ public class GenerateMojo extends AbstractMojo {
 
     /** The configured models by qualified class name, checked. */
     private Map<String, ModelJob> jobs() throws MojoFailureException {
-        ModelEntry top = new ModelEntry(model, packageName, className, target, cpu, standalone, shapes, dims, constants);
+        ModelEntry top = new ModelEntry(model, packageName, className, target, cpu, standalone, scalarFallback, shapes, dims,
+                constants);
         List<ModelEntry> entries = new ArrayList<>();
         if (model != null) {
             entries.add(top);
@@ -138,7 +161,7 @@ public class GenerateMojo extends AbstractMojo {
             String name = qualifiedName(job);
             ModelJob other = jobs.put(name, job);
             if (other != null) {
-                throw new MojoFailureException("Kiln: " + other.model() + " and " + job.model()
+                throw new MojoFailureException("Kiln: " + FileNames.of(other.model()) + " and " + FileNames.of(job.model())
                         + " would both generate " + name + "; give one a different <className> or <packageName>");
             }
         }
@@ -150,6 +173,7 @@ public class GenerateMojo extends AbstractMojo {
         String stamp = job.stamp(sourceDir, resourceDir);
         if (stamps.upToDate(name, stamp)) {
             getLog().info("Kiln: " + name + " is up to date");
+            writeReport(name, job, false);
             return;
         }
         // The old record stays until the new output is written: if compiling fails, its stamp
@@ -159,13 +183,8 @@ public class GenerateMojo extends AbstractMojo {
         try {
             generated = Kiln.compile(job.model(), job.kilnOptions());
         } catch (CompileException e) {
-            // The compiler names the file by its base name; in a build the whole path says more.
-            String message = e.getMessage();
-            String shortName = job.model().getFileName() + ": ";
-            if (message.startsWith(shortName)) {
-                message = message.substring(shortName.length());
-            }
-            throw new MojoFailureException("Kiln: " + job.model() + ": " + message);
+            // The message names the model file, and the settings in the POM's syntax (ModelJob.bindings).
+            throw new MojoFailureException("Kiln: " + e.getMessage());
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Kiln: internal error compiling " + job.model() + ": " + e, e);
         }
@@ -176,6 +195,21 @@ public class GenerateMojo extends AbstractMojo {
         stamps.deleteUnlisted(previous);
         getLog().info("Kiln: generated " + name + " from " + display(job.model()) + " ("
                 + generated.sources().size() + " source file(s), " + generated.weightBytes() + " bytes of weights)");
+        writeReport(name, job, true);
+    }
+
+    /** With {@code <report>}: writes the model's compile report if it changed or is missing. */
+    private void writeReport(String name, ModelJob job, boolean changed) throws MojoExecutionException {
+        Path file = reportDirectory.toPath().resolve(name + ".html");
+        if (!report || !changed && Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            HtmlReport.write(CompileReport.build(job.model(), job.kilnOptions(), LayerTimings.NONE), file);
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("Kiln: cannot write the compile report of " + job.model() + ": " + e, e);
+        }
+        getLog().info("Kiln: wrote the compile report " + display(file));
     }
 
     /** Saves a puzzling "package dev.kiln.runtime does not exist" from the compiler. */

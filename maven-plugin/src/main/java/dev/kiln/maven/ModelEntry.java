@@ -5,16 +5,17 @@ import java.util.List;
 
 /**
  * One model of the {@code <models>} list, as Maven fills it in from the POM. Unset
- * fields take the goal's top-level value (package, target, cpu, standalone) or the default.
+ * fields take the goal's top-level value (package, target, cpu, standalone, scalarFallback) or the default.
  */
 public class ModelEntry {
-    /** The .onnx file, relative to the project's base directory. */
+    /** The model file (.onnx, or .onnxtxt in ONNX's text syntax), relative to the project's base directory. */
     String model;
     String packageName;
     String className;
     String target;
     String cpu;
     Boolean standalone;
+    Boolean scalarFallback;
     /** {@code INPUT=1x3x224x224}: an input's whole shape. */
     List<String> shapes = new ArrayList<>();
     /** {@code SYMBOL=1}: a symbolic dimension's value. */
@@ -26,13 +27,14 @@ public class ModelEntry {
     }
 
     ModelEntry(String model, String packageName, String className, String target, String cpu, Boolean standalone,
-               List<String> shapes, List<String> dims, List<String> constants) {
+               Boolean scalarFallback, List<String> shapes, List<String> dims, List<String> constants) {
         this.model = model;
         this.packageName = packageName;
         this.className = className;
         this.target = target;
         this.cpu = cpu;
         this.standalone = standalone;
+        this.scalarFallback = scalarFallback;
         this.shapes = shapes == null ? new ArrayList<>() : shapes;
         this.dims = dims == null ? new ArrayList<>() : dims;
         this.constants = constants == null ? new ArrayList<>() : constants;

@@ -3,6 +3,8 @@ package dev.kiln.maven;
 import dev.kiln.codegen.Backends;
 import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.KilnOptions;
+import dev.kiln.compiler.BindingSyntax;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.KilnVersion;
 import dev.kiln.compiler.onnx.TensorProtos;
@@ -39,13 +41,13 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
      */
     static ModelJob of(ModelEntry e, Path baseDir, ModelEntry defaults) throws MojoFailureException {
         if (e.model == null || e.model.isBlank()) {
-            throw new MojoFailureException("a <models> entry has no <model> (the .onnx file)");
+            throw new MojoFailureException("Kiln: a <models> entry has no <model> (the .onnx or .onnxtxt file)");
         }
         Path model = baseDir.resolve(e.model).normalize();
         if (!Files.isRegularFile(model)) {
-            throw new MojoFailureException("model file not found: " + model);
+            throw new MojoFailureException("Kiln: model file not found: " + FileNames.of(model));
         }
-        String where = "model " + model.getFileName();
+        String where = "Kiln: " + FileNames.of(model);
         GenerateOptions options = GenerateOptions.defaults(model.getFileName().toString());
         String target = Backends.DEFAULT;
         TargetProfile cpu = TargetProfile.DEFAULT;
@@ -65,26 +67,28 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
             if (cpuSetting != null) {
                 cpu = TargetProfile.named(cpuSetting);
             }
-            options = options.withStandalone(Boolean.TRUE.equals(first(e.standalone, defaults.standalone)));
+            options = options.withStandalone(Boolean.TRUE.equals(first(e.standalone, defaults.standalone)))
+                    .withScalarFallback(!Boolean.FALSE.equals(first(e.scalarFallback, defaults.scalarFallback)));
         } catch (IllegalArgumentException ex) {
             throw new MojoFailureException(where + ": " + ex.getMessage());
         }
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (String s : e.shapes) {
             String[] kv = split(s, "shape", "INPUT=1x3x224x224", where);
-            shapes.put(kv[0], parseShape(kv[1], s, where));
+            shapes.put(kv[0], parseShape(kv[1], "<shape>" + s + "</shape>", where));
         }
         Map<String, Long> dims = new LinkedHashMap<>();
         for (String s : e.dims) {
             String[] kv = split(s, "dim", "SYMBOL=1", where);
-            dims.put(kv[0], parseLong(kv[1], s, where));
+            dims.put(kv[0], parseLong(kv[1], "<dim>" + s + "</dim>", where));
         }
         Map<String, Path> constants = new LinkedHashMap<>();
         for (String s : e.constants) {
             String[] kv = split(s, "constant", "INPUT=path/to/tensor.pb", where);
             Path file = baseDir.resolve(kv[1]).normalize();
             if (!Files.isRegularFile(file)) {
-                throw new MojoFailureException(where + ": <constant>" + s + "</constant>: file not found: " + file);
+                throw new MojoFailureException(where + ": <constant>" + s + "</constant>: file not found: "
+                        + FileNames.of(file));
             }
             constants.put(kv[0], file);
         }
@@ -95,12 +99,16 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
     KilnOptions kilnOptions() {
         return KilnOptions.defaults().withTarget(target).withCpu(cpu).withBindings(bindings())
                 .withPackage(options.packageName()).withClassName(options.className())
-                .withStandalone(options.standalone());
+                .withStandalone(options.standalone()).withScalarFallback(options.scalarFallback());
     }
+
+    /** How the compiler's errors write a binding: as the POM setting that fixes it. */
+    static final BindingSyntax POM_SYNTAX = new BindingSyntax("<shape>%s=%s</shape>", "<dim>%s=%s</dim>",
+            "<constant>%s=%s</constant>");
 
     /** The bindings for the compiler; reads the constant tensors. */
     InputBindings bindings() {
-        InputBindings b = new InputBindings();
+        InputBindings b = new InputBindings().syntax(POM_SYNTAX);
         shapes.forEach(b::shape);
         dims.forEach(b::dim);
         constantFiles.forEach((input, file) -> b.constant(input, TensorProtos.read(file)));
@@ -189,6 +197,6 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new MojoFailureException(where + ": '" + setting + "': '" + s + "' is not a dimension (a whole number >= 0)");
+        throw new MojoFailureException(where + ": " + setting + ": '" + s + "' is not a dimension (a whole number >= 0)");
     }
 }

@@ -49,25 +49,26 @@ class ModelJobTest {
     void reportsConfigurationMistakesNamingTheSetting() {
         MojoFailureException missing = assertThrows(MojoFailureException.class,
                 () -> ModelJob.of(entry("no/such.onnx"), ROOT, NO_DEFAULTS));
-        assertEquals("model file not found: " + ROOT.resolve("no/such.onnx"), missing.getMessage());
+        assertEquals("Kiln: model file not found: " + ROOT.resolve("no/such.onnx"), missing.getMessage());
 
         ModelEntry badShape = entry(RELU);
         badShape.shapes = List.of("x=1x3xbig");
         MojoFailureException shape = assertThrows(MojoFailureException.class,
                 () -> ModelJob.of(badShape, ROOT, NO_DEFAULTS));
-        assertEquals("model model.onnx: 'x=1x3xbig': 'big' is not a dimension (a whole number >= 0)", shape.getMessage());
+        assertEquals("Kiln: " + ROOT.resolve(RELU) + ": <shape>x=1x3xbig</shape>: 'big' is not a dimension"
+                + " (a whole number >= 0)", shape.getMessage());
 
         ModelEntry noEquals = entry(RELU);
         noEquals.dims = List.of("batch");
         MojoFailureException dim = assertThrows(MojoFailureException.class,
                 () -> ModelJob.of(noEquals, ROOT, NO_DEFAULTS));
-        assertEquals("model model.onnx: <dim>batch</dim> is not of the form SYMBOL=1", dim.getMessage());
+        assertEquals("Kiln: " + ROOT.resolve(RELU) + ": <dim>batch</dim> is not of the form SYMBOL=1", dim.getMessage());
 
         ModelEntry badClass = entry(RELU);
         badClass.className = "class";
         MojoFailureException name = assertThrows(MojoFailureException.class,
                 () -> ModelJob.of(badClass, ROOT, NO_DEFAULTS));
-        assertEquals("model model.onnx: 'class' is not a valid Java class name", name.getMessage());
+        assertEquals("Kiln: " + ROOT.resolve(RELU) + ": 'class' is not a valid Java class name", name.getMessage());
     }
 
     @Test
@@ -106,7 +107,7 @@ class ModelJobTest {
         ModelEntry unknown = entry(RELU);
         unknown.cpu = "pentium";
         MojoFailureException e = assertThrows(MojoFailureException.class, () -> ModelJob.of(unknown, ROOT, NO_DEFAULTS));
-        assertEquals("model model.onnx: unknown CPU profile 'pentium' (profiles: generic, x86-64-v3, x86-64-v4, neon, "
-                + "native)", e.getMessage());
+        assertEquals("Kiln: " + ROOT.resolve(RELU) + ": unknown CPU profile 'pentium' (profiles: generic, x86-64-v3,"
+                + " x86-64-v4, neon, native)", e.getMessage());
     }
 }

@@ -11,9 +11,10 @@ public final class KilnRuntime {
      * The runtime API level: it changes whenever a class or method that generated
      * code calls changes. Level 1 is Kiln 0.1.0's first runtime, which had no
      * {@code KilnRuntime}; level 2 gives {@link RangeTask} a part index for per-part
-     * scratch memory.
+     * scratch memory; level 3 has {@link WeightFile#open} take the class's Kiln version
+     * (weight file format 2, whose header names the Kiln version that wrote it).
      */
-    private static final int API = 2;
+    private static final int API = 3;
 
     private KilnRuntime() {
     }

@@ -19,7 +19,9 @@ import java.util.zip.CRC32;
  *     12    32  fingerprint of the model and compile options (SHA-256)
  *     44     8  payload byte count (int64)
  *     52     4  CRC-32 of the payload (int32)
- *     56     -  payload
+ *     56    32  the Kiln version that wrote the file (UTF-8, zero-padded)
+ *     88     4  CRC-32 of the header's first 88 bytes (int32)
+ *     92     -  payload
  * </pre>
  *
  * The generated class knows which arrays it stored and in what order; it asks for
@@ -30,10 +32,13 @@ import java.util.zip.CRC32;
 public final class WeightFile {
     /** The first eight bytes of every weight file. */
     public static final byte[] MAGIC = {'K', 'I', 'L', 'N', 'W', 'T', 'S', 0x1A};
-    /** The format this reader understands. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format this reader understands (1: without the Kiln version and header checksum). */
+    public static final int FORMAT_VERSION = 2;
     /** Bytes before the payload. */
-    public static final int HEADER_BYTES = 56;
+    public static final int HEADER_BYTES = 92;
+    /** Where the Kiln version that wrote the file starts, and its field's size. */
+    public static final int KILN_VERSION_OFFSET = 56;
+    public static final int KILN_VERSION_BYTES = 32;
 
     private static final int CHUNK = 1 << 20;
     private static final Charset UTF_8 = Charset.forName("UTF-8");
@@ -60,22 +65,16 @@ public final class WeightFile {
      * @param in the weight file's bytes, positioned at its start; not closed here
      * @param source how to name the file in error messages
      * @param fingerprint the model's fingerprint as 64 hex digits
-     * @throws WeightFileException if the file is not a Kiln weight file, has another
-     *     format version, or belongs to another model
+     * @param kilnVersion the Kiln version that generated the class reading the file
+     * @throws WeightFileException if the file is not a Kiln weight file, has a corrupted
+     *     header, was written by another Kiln version, or belongs to another model
      */
-    public static WeightFile open(InputStream in, String source, String fingerprint) {
+    public static WeightFile open(InputStream in, String source, String fingerprint, String kilnVersion) {
         if (in == null) {
             throw new WeightFileException("weight file " + source + " not found");
         }
         byte[] header = new byte[HEADER_BYTES];
-        try {
-            readFully(in, header, 0, HEADER_BYTES);
-        } catch (EOFException e) {
-            throw new WeightFileException("weight file " + source
-                    + " is not a Kiln weight file: it is shorter than the " + HEADER_BYTES + "-byte header");
-        } catch (IOException e) {
-            throw new WeightFileException("cannot read weight file " + source + ": " + e.getMessage(), e);
-        }
+        readHeader(in, header, 0, 12, source);
         for (int i = 0; i < MAGIC.length; i++) {
             if (header[i] != MAGIC[i]) {
                 throw new WeightFileException("weight file " + source
@@ -86,7 +85,19 @@ public final class WeightFile {
         int version = h.getInt(8);
         if (version != FORMAT_VERSION) {
             throw new WeightFileException("weight file " + source + " has format version " + version
-                    + "; this runtime reads version " + FORMAT_VERSION + " (recompile the model with this Kiln)");
+                    + ", this runtime reads version " + FORMAT_VERSION + ": another Kiln version wrote it (or it is"
+                    + " corrupted); compile the model again with the Kiln whose runtime you use");
+        }
+        readHeader(in, header, 12, HEADER_BYTES - 12, source);
+        CRC32 headerCrc = new CRC32();
+        headerCrc.update(header, 0, HEADER_BYTES - 4);
+        if ((int) headerCrc.getValue() != h.getInt(HEADER_BYTES - 4)) {
+            throw new WeightFileException("weight file " + source + " is corrupted (header checksum mismatch)");
+        }
+        String writtenBy = kilnVersion(header);
+        if (!writtenBy.equals(kilnVersion)) {
+            throw new WeightFileException("weight file " + source + " was written by another Kiln version ("
+                    + writtenBy + ") than its class (" + kilnVersion + "); use the .java and .weights of one compile");
         }
         String actual = hex(header, 12, 32);
         if (!actual.equalsIgnoreCase(fingerprint)) {
@@ -99,6 +110,26 @@ public final class WeightFile {
             throw new WeightFileException("weight file " + source + " has a corrupt header (payload size " + payload + ")");
         }
         return new WeightFile(in, source, payload, h.getInt(52));
+    }
+
+    /** The Kiln version field of a header: UTF-8 up to the first zero byte. */
+    private static String kilnVersion(byte[] header) {
+        int end = KILN_VERSION_OFFSET;
+        while (end < KILN_VERSION_OFFSET + KILN_VERSION_BYTES && header[end] != 0) {
+            end++;
+        }
+        return new String(header, KILN_VERSION_OFFSET, end - KILN_VERSION_OFFSET, UTF_8);
+    }
+
+    private static void readHeader(InputStream in, byte[] header, int off, int len, String source) {
+        try {
+            readFully(in, header, off, len);
+        } catch (EOFException e) {
+            throw new WeightFileException("weight file " + source
+                    + " is not a Kiln weight file: it is shorter than the " + HEADER_BYTES + "-byte header");
+        } catch (IOException e) {
+            throw new WeightFileException("cannot read weight file " + source + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads {@code n} float32 values. */
@@ -186,9 +217,27 @@ public final class WeightFile {
             if (length < 0 || length > payloadBytes - consumed) {
                 throw corrupt("a string length of " + length);
             }
-            out[i] = new String(bytes(length), UTF_8);
+            out[i] = new String(stringBytes(length), UTF_8);
         }
         return out;
+    }
+
+    /**
+     * Reads {@code n} bytes whose count came from the file, a chunk at a time, so that a
+     * corrupt length allocates no more than the bytes that are really there.
+     */
+    private byte[] stringBytes(int n) {
+        if (n <= chunk.length) {
+            return bytes(n);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(chunk.length);
+        for (int done = 0; done < n; ) {
+            int m = Math.min(n - done, chunk.length);
+            ByteBuffer b = next(m);
+            out.write(b.array(), b.arrayOffset() + b.position(), m);
+            done += m;
+        }
+        return out.toByteArray();
     }
 
     /**
@@ -220,10 +269,11 @@ public final class WeightFile {
                     + payloadBytes + "-byte payload");
         }
         try {
-            readFully(in, chunk, 0, (int) n);
-        } catch (EOFException e) {
-            throw new WeightFileException("weight file " + source + " is truncated: its header promises "
-                    + payloadBytes + " payload bytes, the file ends after about " + consumed);
+            int read = readAtMost(in, chunk, (int) n);
+            if (read < n) {
+                throw new WeightFileException("weight file " + source + " is truncated: its header promises "
+                        + payloadBytes + " payload bytes, the file ends after " + (consumed + read));
+            }
         } catch (IOException e) {
             throw new WeightFileException("cannot read weight file " + source + ": " + e.getMessage(), e);
         }
@@ -236,6 +286,19 @@ public final class WeightFile {
 
     private WeightFileException corrupt(String what) {
         return new WeightFileException("weight file " + source + " is corrupted (" + what + ")");
+    }
+
+    /** Reads {@code len} bytes into {@code b}, fewer only at the end of the stream; returns how many. */
+    private static int readAtMost(InputStream in, byte[] b, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            int n = in.read(b, done, len - done);
+            if (n < 0) {
+                break;
+            }
+            done += n;
+        }
+        return done;
     }
 
     private static void readFully(InputStream in, byte[] b, int off, int len) throws IOException {

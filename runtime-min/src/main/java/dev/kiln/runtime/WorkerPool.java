@@ -29,6 +29,7 @@ public final class WorkerPool {
     private final Worker[] workers;
     /** Held while a step runs; not reentrant, so a nested parallelFor runs on its caller. */
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     /** Creates a pool that runs each step on {@code threads} threads (the caller included). */
     public WorkerPool(int threads) {
@@ -90,9 +91,19 @@ public final class WorkerPool {
         }
     }
 
-    /** Stops the worker threads. Later steps run on the calling thread only. */
+    /**
+     * Stops the worker threads once the step in progress (another thread's), if any, is done:
+     * a worker that left while a step was being posted to it would leave that step waiting
+     * forever. Later steps run on the calling thread only.
+     */
     public void close() {
-        shared.closed = true;
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        while (!busy.compareAndSet(false, true)) {
+            Thread.yield(); // a step is running; it holds busy for one kernel call
+        }
+        shared.closed = true; // busy stays taken: every later step runs on its caller
         for (Worker w : workers) {
             w.wake();
         }

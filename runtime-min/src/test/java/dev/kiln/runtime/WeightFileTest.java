@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class WeightFileTest {
     private static final String FINGERPRINT = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
     private static final String OTHER = "ff" + FINGERPRINT.substring(2);
+    private static final String KILN = "1.2.3";
 
     /** A little-endian payload: floats 1.5, -2; longs 7, -1; a short; a byte; a boolean; the string "héllo". */
     private static byte[] payload() {
@@ -35,24 +36,32 @@ class WeightFileTest {
     }
 
     /** The header as the format comment in WeightFile describes it, then the payload. */
-    private static byte[] file(int version, String fingerprint, long payloadBytes, int crc, byte[] payload) {
+    static byte[] file(int version, String fingerprint, long payloadBytes, int crc, String kilnVersion, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(WeightFile.HEADER_BYTES + payload.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put(WeightFile.MAGIC).putInt(version);
         for (int i = 0; i < 32; i++) {
             b.put((byte) Integer.parseInt(fingerprint.substring(2 * i, 2 * i + 2), 16));
         }
-        b.putLong(payloadBytes).putInt(crc).put(payload);
+        b.putLong(payloadBytes).putInt(crc).put(kilnVersion.getBytes(StandardCharsets.UTF_8));
+        CRC32 headerCrc = new CRC32();
+        headerCrc.update(b.array(), 0, WeightFile.HEADER_BYTES - 4);
+        b.position(WeightFile.HEADER_BYTES - 4);
+        b.putInt((int) headerCrc.getValue()).put(payload);
         return b.array();
     }
 
-    private static byte[] validFile(byte[] payload) {
+    private static byte[] file(int version, String fingerprint, long payloadBytes, int crc, byte[] payload) {
+        return file(version, fingerprint, payloadBytes, crc, KILN, payload);
+    }
+
+    static byte[] validFile(byte[] payload) {
         CRC32 crc = new CRC32();
         crc.update(payload);
         return file(WeightFile.FORMAT_VERSION, FINGERPRINT, payload.length, (int) crc.getValue(), payload);
     }
 
     private static WeightFile open(byte[] bytes) {
-        return WeightFile.open(new ByteArrayInputStream(bytes), "m.weights", FINGERPRINT);
+        return WeightFile.open(new ByteArrayInputStream(bytes), "m.weights", FINGERPRINT, KILN);
     }
 
     private static void readAll(WeightFile w) {
@@ -100,15 +109,16 @@ class WeightFileTest {
 
     @Test
     void missingFile() {
-        WeightFileException e = assertThrows(WeightFileException.class, () -> WeightFile.open(null, "m.weights", FINGERPRINT));
+        WeightFileException e = assertThrows(WeightFileException.class, () -> WeightFile.open(null, "m.weights", FINGERPRINT, KILN));
         assertEquals("weight file m.weights not found", e.getMessage());
     }
 
     @Test
     void shorterThanTheHeader() {
         String m = failure(Arrays.copyOf(validFile(payload()), 20), w -> { });
-        assertEquals("weight file m.weights is not a Kiln weight file: it is shorter than the 56-byte header", m);
-        assertTrue(failure(new byte[0], w -> { }).contains("shorter than the 56-byte header"));
+        assertEquals("weight file m.weights is not a Kiln weight file: it is shorter than the 92-byte header", m);
+        assertTrue(failure(new byte[0], w -> { }).contains("shorter than the 92-byte header"));
+        assertTrue(failure(Arrays.copyOf(validFile(payload()), 91), w -> { }).contains("shorter than the 92-byte header"));
     }
 
     @Test
@@ -120,22 +130,52 @@ class WeightFileTest {
 
     @Test
     void otherFormatVersion() {
-        byte[] f = file(2, FINGERPRINT, 0, 0, new byte[0]);
-        assertTrue(failure(f, w -> { }).startsWith("weight file m.weights has format version 2; this runtime reads version 1"));
+        assertEquals("weight file m.weights has format version 1, this runtime reads version 2: another Kiln version"
+                + " wrote it (or it is corrupted); compile the model again with the Kiln whose runtime you use",
+                failure(file(1, FINGERPRINT, 0, 0, new byte[0]), w -> { }));
+    }
+
+    @Test
+    void anotherKilnVersion() {
+        byte[] f = file(WeightFile.FORMAT_VERSION, OTHER, 0, 0, "1.3.0-SNAPSHOT", new byte[0]);
+        assertEquals("weight file m.weights was written by another Kiln version (1.3.0-SNAPSHOT) than its class (1.2.3);"
+                + " use the .java and .weights of one compile", failure(f, w -> { }));
+    }
+
+    @Test
+    void corruptedHeader() {
+        for (int at : new int[] {14, 44, 52, 56, 60, WeightFile.HEADER_BYTES - 1}) {
+            byte[] f = validFile(payload());
+            f[at] ^= 0x01;
+            assertEquals("weight file m.weights is corrupted (header checksum mismatch)", failure(f, w -> { }), "byte " + at);
+        }
+    }
+
+    @Test
+    void aStringLengthTheFileDoesNotBackAllocatesLittle() {
+        byte[] p = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MAX_VALUE - 8).array();
+        byte[] f = file(WeightFile.FORMAT_VERSION, FINGERPRINT, Integer.MAX_VALUE, 0, p);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        String m = failure(f, w -> w.strings(1));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(m.startsWith("weight file m.weights is truncated"), m);
+        assertTrue(allocated < 8 << 20, "allocated " + allocated);
     }
 
     @Test
     void otherModel() {
         byte[] f = validFile(payload());
         String m = assertThrows(WeightFileException.class,
-                () -> WeightFile.open(new ByteArrayInputStream(f), "m.weights", OTHER)).getMessage();
+                () -> WeightFile.open(new ByteArrayInputStream(f), "m.weights", OTHER, KILN)).getMessage();
         assertEquals("weight file m.weights belongs to a different model or compile (fingerprint 0011223344556677..., "
                 + "expected ff11223344556677...)", m);
     }
 
     @Test
     void negativePayloadSize() {
-        assertTrue(failure(file(1, FINGERPRINT, -1, 0, new byte[0]), w -> { }).contains("corrupt header (payload size -1)"));
+        byte[] f = file(WeightFile.FORMAT_VERSION, FINGERPRINT, -1, 0, new byte[0]);
+        assertTrue(failure(f, w -> { }).contains("corrupt header (payload size -1)"));
     }
 
     @Test
@@ -143,6 +183,15 @@ class WeightFileTest {
         byte[] f = validFile(payload());
         String m = failure(Arrays.copyOf(f, f.length - 10), WeightFileTest::readAll);
         assertTrue(m.startsWith("weight file m.weights is truncated: its header promises 38 payload bytes"), m);
+    }
+
+    @Test
+    void truncatedLargePayloadSaysExactlyWhereTheFileEnds() {
+        // Larger than the reader's 1 MiB chunk, cut inside the second chunk.
+        byte[] f = validFile(new byte[3 << 20]);
+        String m = failure(Arrays.copyOf(f, WeightFile.HEADER_BYTES + 1_500_000), w -> w.bytes(3 << 20));
+        assertEquals("weight file m.weights is truncated: its header promises 3145728 payload bytes,"
+                + " the file ends after 1500000", m);
     }
 
     @Test
@@ -183,7 +232,15 @@ class WeightFileTest {
                 throw new IOException("disk on fire");
             }
         };
-        WeightFileException e = assertThrows(WeightFileException.class, () -> WeightFile.open(broken, "m.weights", FINGERPRINT));
+        WeightFileException e = assertThrows(WeightFileException.class, () -> WeightFile.open(broken, "m.weights", FINGERPRINT, KILN));
         assertEquals("cannot read weight file m.weights: disk on fire", e.getMessage());
+    }
+
+    @Test
+    void theFuzzCorpusStartsFromAValidFile() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("WeightFileFuzzTestInputs/weightFile/valid.weights")) {
+            WeightFileFuzzTest.readLikeAGeneratedClass(WeightFile.open(in, "valid.weights",
+                    WeightFileFuzzTest.FINGERPRINT, WeightFileFuzzTest.KILN_VERSION));
+        }
     }
 }

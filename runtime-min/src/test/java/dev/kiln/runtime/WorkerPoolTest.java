@@ -183,6 +183,27 @@ class WorkerPoolTest {
         pool.close(); // closing twice is harmless
     }
 
+    /** Issue 11: setThreads closes the old pool while another thread may be running a step on it. */
+    @Test
+    void closeDuringStepsOnAnotherThreadStrandsNoStep() throws InterruptedException {
+        for (int round = 0; round < 60; round++) {
+            WorkerPool pool = new WorkerPool(2);
+            Thread runner = new Thread(() -> {
+                for (int step = 0; step < 40; step++) {
+                    Counting c = new Counting(64, step);
+                    pool.parallelFor(c, step, 64);
+                    c.assertEachOnce();
+                }
+            });
+            runner.start();
+            for (int spin = round % 20; spin > 0; spin--) {
+                Thread.yield();
+            }
+            pool.close();
+            runner.join();
+        }
+    }
+
     @Test
     void rejectsFewerThanOneThread() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WorkerPool(0));

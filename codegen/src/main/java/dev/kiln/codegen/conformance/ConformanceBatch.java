@@ -128,7 +128,7 @@ public final class ConformanceBatch {
             m.opsets().forEach((domain, version) -> opsets.merge(domain, version, Math::max));
             ir = Math.max(ir, m.irVersion());
         }
-        Model merged = new Model(graph, "conformance-batch.onnx", cases.get(0).model().sha256(), ir, opsets,
+        Model merged = new Model(graph, "conformance-batch.onnx", "conformance-batch.onnx", cases.get(0).model().sha256(), ir, opsets,
                 "kiln conformance", inputs, outputs);
         KilnOptions options = runner.options().withClassName("ConformanceBatch");
         Compilation compilation = Compilation.of(merged, options.compileOptions());

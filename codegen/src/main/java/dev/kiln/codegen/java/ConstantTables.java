@@ -14,7 +14,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Lookup tables that kernels compute at compile time (a Resize's source offsets
- * and weights per output index), emitted as {@code private static final} array
+ * and weights per output index), emitted as {@code static final} array
  * fields of the model class. The values are written as comma-separated decimal
  * strings that a small decoder parses once at class initialisation: string
  * constants cost no bytecode, where an array initialiser would grow the class
@@ -67,7 +67,7 @@ final class ConstantTables {
             init.add(from == 0 ? "$S" : ",\n$S", chunk);
         }
         String name = prefix.toUpperCase(java.util.Locale.ROOT) + "_" + (fields.size() + 1);
-        f = FieldSpec.builder(ArrayTypeName.of(element), name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        f = FieldSpec.builder(ArrayTypeName.of(element), name, Modifier.STATIC, Modifier.FINAL)
                 .initializer(init.add(")").build()).build();
         fields.put(key, f);
         return name;

@@ -2,25 +2,22 @@ package dev.kiln.codegen.java;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeName;
 import dev.kiln.codegen.Backend;
 import dev.kiln.codegen.CopiedSource;
 import dev.kiln.codegen.Fingerprint;
 import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.GeneratedModel;
-import dev.kiln.codegen.SourceText;
 import dev.kiln.compiler.Compilation;
-import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.ops.OpDef;
 import dev.kiln.compiler.ops.OpRegistry;
+import dev.kiln.compiler.passes.ChooseLayout;
+import dev.kiln.compiler.passes.PackWeights;
 import dev.kiln.compiler.passes.Pass;
 import dev.kiln.compiler.plan.MemoryPlan;
 import dev.kiln.compiler.target.TargetProfile;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,24 +34,45 @@ public final class JavaBackend implements Backend {
     private final String id;
     private final String description;
     private final JavaKernels kernels;
+    private final JavaKernels vectorKernels;
     private final List<String> javacOptions;
     private final List<String> jvmOptions;
 
-    /** One kernel call of an inference. */
-    record Step(int index, Node node, String method, CodeBlock arguments, int work, boolean parallel) {
+    /**
+     * One kernel call of an inference: the scalar kernel, and where the back end has
+     * one, the vector kernel that runs instead when the JVM can run it.
+     */
+    record Step(int index, Node node, Call scalar, Call vector) {
+    }
+
+    /**
+     * How a step calls one kernel method.
+     *
+     * @param work the items its work splits into ({@code [lo, hi)} ranges over them)
+     * @param parallel whether the step is worth splitting over threads
+     */
+    record Call(String method, CodeBlock arguments, int work, boolean parallel) {
+    }
+
+    private static Call call(KernelMethods.Emitted e, Node node, MemoryPlan plan) {
+        return new Call(e.method(), arguments(e.operands(), e.workspace(), node, plan), e.work(),
+                e.work() > 1 && e.cost() >= KernelWriter.PARALLEL_MIN_COST);
     }
 
     /**
      * @param id the name {@code --target} takes
-     * @param kernels the kernel of each op this back end runs
+     * @param kernels the scalar kernel of each op this back end runs
+     * @param vectorKernels Vector API kernels for the ops that have one, emitted into a class of
+     *     their own that runs instead of the scalar ones where the JVM can run it; null for none
      * @param javacOptions what javac needs for the output
      * @param jvmOptions what the JVM needs to run it
      */
-    public JavaBackend(String id, String description, JavaKernels kernels, List<String> javacOptions,
-                       List<String> jvmOptions) {
+    public JavaBackend(String id, String description, JavaKernels kernels, JavaKernels vectorKernels,
+                       List<String> javacOptions, List<String> jvmOptions) {
         this.id = id;
         this.description = description;
         this.kernels = kernels;
+        this.vectorKernels = vectorKernels;
         this.javacOptions = List.copyOf(javacOptions);
         this.jvmOptions = List.copyOf(jvmOptions);
     }
@@ -62,7 +80,25 @@ public final class JavaBackend implements Backend {
     /** The {@code java} back end: plain Java 8 source, scalar loops, for any JVM and Android. */
     public static JavaBackend scalar() {
         return new JavaBackend("java", "plain Java 8 source with scalar loops: any JVM, Android",
-                JavaKernels.scalar(), List.of("--release", "8"), List.of());
+                JavaKernels.scalar(), null, List.of("--release", "8"), List.of());
+    }
+
+    /**
+     * The {@code vector} back end: the java back end plus Vector API kernels for the ops
+     * that matter, in a class of their own (JDK 17+, {@code --add-modules jdk.incubator.vector}).
+     */
+    public static JavaBackend vector() {
+        List<String> module = List.of("--add-modules", "jdk.incubator.vector");
+        List<String> javac = new ArrayList<>(List.of("--release", "17"));
+        javac.addAll(module);
+        return new JavaBackend("vector", "Java 17 with the Vector API (jdk.incubator.vector) for the hot kernels, "
+                + "scalar Java for the rest", JavaKernels.scalar(), JavaKernels.vector(), javac, module);
+    }
+
+    /** The vector kernel for {@code node}, or null where it runs the scalar one only. */
+    private JavaKernel vectorKernel(Node node) {
+        JavaKernel k = vectorKernels == null ? null : vectorKernels.find(node);
+        return k != null && k.handles(node) ? k : null;
     }
 
     @Override
@@ -80,6 +116,15 @@ public final class JavaBackend implements Backend {
         return kernels.has(domain, op);
     }
 
+    /** "vector kernel (float)" where a Vector API kernel runs the op's float nodes, else "kernel". */
+    @Override
+    public String kernelKind(String domain, String op) {
+        if (vectorKernels != null && vectorKernels.has(domain, op)) {
+            return "vector kernel (float)";
+        }
+        return hasKernel(domain, op) ? "kernel" : null;
+    }
+
     @Override
     public List<String> javacOptions() {
         return javacOptions;
@@ -90,15 +135,22 @@ public final class JavaBackend implements Backend {
         return jvmOptions;
     }
 
+    /**
+     * choose-layout (channels-last where the profile prefers it) and pack-weights: one panel of
+     * all output channels for the scalar kernels' long inner loops, or, with vector kernels, panels
+     * of two vectors, the width of their register tile.
+     */
     @Override
     public List<Pass> passes(TargetProfile profile) {
-        return List.of();
+        int panel = vectorKernels == null ? 0 : 2 * profile.vectorFloats();
+        return List.of(new ChooseLayout(profile), new PackWeights(panel));
     }
 
     @Override
     public long scratchFloats(Node node, TargetProfile profile) {
         JavaKernel k = kernels.find(node);
-        return k == null ? 0 : k.scratchFloats(node, profile);
+        JavaKernel v = vectorKernel(node);
+        return Math.max(k == null ? 0 : k.scratchFloats(node, profile), v == null ? 0 : v.scratchFloats(node, profile));
     }
 
     /** Emits {@code compilation} as Java source. */
@@ -113,66 +165,47 @@ public final class JavaBackend implements Backend {
         Runtime rt = new Runtime(runtimePackage);
         requireKernels(plan.kernels());
         OpRegistry registry = OpRegistry.standard();
-        Map<String, MethodSpec> methodsByKey = new LinkedHashMap<>();
-        Map<String, Integer> perOp = new HashMap<>();
-        Map<String, List<Node>> users = new HashMap<>();
-        List<Step> steps = new ArrayList<>();
         ConstantTables tables = new ConstantTables();
-        int largest = 0;
+        HelperMethods modelHelpers = new HelperMethods();
+        KernelWriter.ClassContext inModel = new KernelWriter.ClassContext(rt, tables, "", false, modelHelpers);
+        HelperMethods vectorClassHelpers = new HelperMethods();
+        KernelWriter.ClassContext inVectorClass = new KernelWriter.ClassContext(rt, tables, options.className() + ".",
+                true, vectorClassHelpers);
+        KernelMethods scalar = new KernelMethods(Modifier.PRIVATE);
+        KernelMethods vector = new KernelMethods(null);
+        List<Step> steps = new ArrayList<>();
         for (Node node : plan.kernels()) {
             OpDef op = registry.get(node);
-            JavaKernel kernel = kernels.find(node);
-            KernelWriter w = new KernelWriter(node, op, kernel, compilation.profile(), rt, tables);
-            try {
-                kernel.emit(w);
-            } catch (RuntimeException e) {
-                if (e instanceof CompileException) {
-                    throw e;
-                }
-                throw new CompileException(node.describe() + ": cannot generate its kernel: " + e, e);
-            }
-            MethodSpec.Builder m = MethodSpec.methodBuilder("kernel").addModifiers(Modifier.PRIVATE, Modifier.STATIC);
-            List<KernelWriter.Operand> operands = new ArrayList<>(w.inputs());
-            operands.addAll(w.outputs());
-            for (KernelWriter.Operand o : operands) {
-                m.addParameter(JavaTypes.arrayType(o.elementType().storage()), o.array());
-                m.addParameter(TypeName.INT, o.offset());
-            }
-            if (w.hasWorkspace()) {
-                m.addParameter(float[].class, "ws").addParameter(TypeName.INT, "wso");
-            }
-            m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
-            CodeBlock body = w.body();
-            String key = m.build().parameters() + "\n" + body;
-            largest = Math.max(largest, body.toString().length());
-            MethodSpec method = methodsByKey.get(key);
-            if (method == null) {
-                String base = Character.toLowerCase(node.opType().charAt(0)) + node.opType().substring(1);
-                String name = base + "_" + perOp.merge(base, 1, Integer::sum);
-                method = m.setName(name).addCode(body).build();
-                methodsByKey.put(key, method);
-            }
-            users.computeIfAbsent(method.name(), k -> new ArrayList<>()).add(node);
-            steps.add(new Step(steps.size(), node, method.name(), arguments(operands, w.hasWorkspace(), node, plan), w.work(),
-                    w.work() > 1 && w.cost() >= KernelWriter.PARALLEL_MIN_COST));
-        }
-        List<MethodSpec> methods = new ArrayList<>();
-        for (MethodSpec m : methodsByKey.values()) {
-            methods.add(m.toBuilder().addJavadoc(kernelDoc(users.get(m.name()))).build());
+            JavaKernel sk = kernels.find(node);
+            KernelMethods.Emitted s = scalar.emit(new KernelWriter(node, op, sk, compilation.profile(), inModel), sk);
+            JavaKernel vk = vectorKernel(node);
+            KernelMethods.Emitted v = vk == null ? null
+                    : vector.emit(new KernelWriter(node, op, vk, compilation.profile(), inVectorClass), vk);
+            steps.add(new Step(steps.size(), node, call(s, node, plan), v == null ? null : call(v, node, plan)));
         }
         String fingerprint = Fingerprint.of(compilation, options, id);
-        ModelClass modelClass = new ModelClass(compilation, options, id, rt, fingerprint, steps, methods,
-                tables.fields(), tables.decoders());
+        List<MethodSpec> scalarMethods = new ArrayList<>(scalar.methods());
+        scalarMethods.addAll(modelHelpers.methods());
+        ModelClass modelClass = new ModelClass(compilation, options, id, rt, fingerprint, steps, scalarMethods,
+                tables.fields(), tables.decoders(), vectorKernels == null ? 0 : compilation.profile().vectorFloats());
         Map<String, String> sources = new TreeMap<>();
         String dir = options.packageName().isEmpty() ? "" : options.packageName().replace('.', '/') + "/";
         sources.put(dir + options.className() + ".java", modelClass.render());
+        if (vectorKernels != null) {
+            List<MethodSpec> vectorMethods = new ArrayList<>(vector.methods());
+            vectorMethods.addAll(vectorClassHelpers.methods());
+            VectorClass vectorClass = new VectorClass(compilation, options, compilation.profile().vectorFloats(),
+                    vectorMethods);
+            sources.put(dir + vectorClass.name() + ".java", vectorClass.render());
+        }
         if (options.standalone()) {
             for (String name : Runtime.CLASSES) {
                 sources.put(dir + name + ".java", CopiedSource.of(JavaBackend.class, Runtime.PACKAGE, name, options.packageName()));
             }
         }
         return new GeneratedModel(options.packageName(), options.className(), sources, compilation, fingerprint,
-                new GeneratedModel.Stats(methods.size(), steps.size(), largest));
+                new GeneratedModel.Stats(scalar.size() + vector.size(), steps.size(),
+                        Math.max(scalar.largestBody(), vector.largestBody())));
     }
 
     /** The call arguments: each operand's array and offset, the part's workspace slice if any, the range. */
@@ -188,29 +221,6 @@ public final class JavaBackend implements Backend {
             b.add("workspace, part * SCRATCH_PER_PART, ");
         }
         return b.add("lo, hi").build();
-    }
-
-    private static CodeBlock kernelDoc(List<Node> nodes) {
-        Node first = nodes.get(0);
-        CodeBlock.Builder b = CodeBlock.builder();
-        b.add("$L $L: ", first.opType(), first.name().isEmpty() ? "(unnamed)" : "'" + SourceText.comment(first.name()) + "'");
-        List<String> ins = new ArrayList<>();
-        for (Value v : first.inputs()) {
-            if (v != null) {
-                ins.add(v.type().toString());
-            }
-        }
-        List<String> outs = new ArrayList<>();
-        for (Value v : first.outputs()) {
-            if (v != null) {
-                outs.add(v.type().toString());
-            }
-        }
-        b.add("$L -> $L.", String.join(", ", ins), String.join(", ", outs));
-        if (nodes.size() > 1) {
-            b.add("\nAlso runs $L other node$L of the same shape.", nodes.size() - 1, nodes.size() > 2 ? "s" : "");
-        }
-        return b.build();
     }
 
 }

@@ -32,6 +32,14 @@ public interface JavaKernel {
         return 0;
     }
 
+    /**
+     * Whether this kernel can run {@code node} (a vector kernel may take only some element
+     * types or shapes of its op; the scalar kernel runs the rest). Default: every node of its op.
+     */
+    default boolean handles(Node node) {
+        return true;
+    }
+
     /** Writes the method body for {@code w.node()}. */
     void emit(KernelWriter w);
 }

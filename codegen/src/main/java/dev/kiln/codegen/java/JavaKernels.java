@@ -1,5 +1,10 @@
 package dev.kiln.codegen.java;
 
+import dev.kiln.codegen.java.kernels.UnaryKernel;
+import dev.kiln.codegen.java.vector.VectorActivationKernel;
+import dev.kiln.codegen.java.vector.VectorBinaryKernel;
+import dev.kiln.codegen.java.vector.VectorFusedConvKernel;
+import dev.kiln.codegen.java.vector.VectorMatrixKernel;
 import dev.kiln.compiler.ir.Node;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +26,21 @@ public final class JavaKernels {
         NeuralKernels.register(k);
         ReductionKernels.register(k);
         ShapeKernels.register(k);
+        return k;
+    }
+
+    /** The Vector API kernels of the {@code vector} back end, for the ops that have one. */
+    public static JavaKernels vector() {
+        JavaKernels k = new JavaKernels();
+        for (String op : UnaryKernel.OPS) {
+            k.add("", op, new VectorActivationKernel());
+        }
+        for (String op : VectorBinaryKernel.OPS) {
+            k.add("", op, new VectorBinaryKernel());
+        }
+        k.add(Node.KILN_DOMAIN, "FusedConv", new VectorFusedConvKernel());
+        k.add("", "MatMul", new VectorMatrixKernel());
+        k.add("", "Gemm", new VectorMatrixKernel());
         return k;
     }
 

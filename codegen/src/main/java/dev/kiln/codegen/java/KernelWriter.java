@@ -1,6 +1,7 @@
 package dev.kiln.codegen.java;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.TensorType;
@@ -42,6 +43,9 @@ public final class KernelWriter {
     private final long scratchFloats;
     private final Runtime runtime;
     private final ConstantTables tables;
+    private final String tableOwner;
+    private final boolean inVectorClass;
+    private final HelperMethods helperMethods;
     private final List<Operand> inputs = new ArrayList<>();
     private final List<Operand> outputs = new ArrayList<>();
     /** Below this many operations a step runs on the calling thread alone: handing it out costs more. */
@@ -52,12 +56,28 @@ public final class KernelWriter {
     private long cost = -1;
     private int locals;
 
-    KernelWriter(Node node, OpDef op, JavaKernel kernel, TargetProfile profile, Runtime runtime, ConstantTables tables) {
+    /**
+     * Where a kernel's method goes: the model class, or the vector kernel class.
+     *
+     * @param tables the model class's lookup tables
+     * @param tableOwner how the kernel's class refers to them: "" in the model class itself,
+     *     {@code "Model."} in a kernel class of its own
+     * @param vectorClass whether it is the vector kernel class
+     * @param helperMethods the methods kernels of the class add besides their own
+     */
+    record ClassContext(Runtime runtime, ConstantTables tables, String tableOwner, boolean vectorClass,
+                        HelperMethods helperMethods) {
+    }
+
+    KernelWriter(Node node, OpDef op, JavaKernel kernel, TargetProfile profile, ClassContext context) {
         this.node = node;
+        this.runtime = context.runtime();
+        this.tables = context.tables();
+        this.tableOwner = context.tableOwner();
+        this.inVectorClass = context.vectorClass();
+        this.helperMethods = context.helperMethods();
         this.profile = profile;
         this.scratchFloats = kernel.scratchFloats(node, profile);
-        this.runtime = runtime;
-        this.tables = tables;
         String[] inNames = kernel.inputNames();
         for (int i = 0; i < node.inputCount(); i++) {
             Value v = node.input(i);
@@ -175,17 +195,43 @@ public final class KernelWriter {
 
     /** A compile-time table the kernel reads, as a static field of the model class; returns the field name. */
     public String intTable(String prefix, int[] values) {
-        return tables.ints(prefix, values);
+        return tableOwner + tables.ints(prefix, values);
     }
 
     /** Like {@link #intTable}, for float values. */
     public String floatTable(String prefix, float[] values) {
-        return tables.floats(prefix, values);
+        return tableOwner + tables.floats(prefix, values);
     }
 
     /** Like {@link #intTable}, for double values. */
     public String doubleTable(String prefix, double[] values) {
-        return tables.doubles(prefix, values);
+        return tableOwner + tables.doubles(prefix, values);
+    }
+
+    /**
+     * How vector kernels spell arithmetic on {@code FloatVector}s of the kernel class's species
+     * {@code S}: a new spelling for each method that uses one.
+     */
+    public VectorSpelling vectorSpelling() {
+        if (!inVectorClass) {
+            throw new IllegalStateException("only kernels of the vector kernel class spell vectors");
+        }
+        return new VectorSpelling();
+    }
+
+    /** The float lanes of one vector, for vector kernels: the CPU profile's. */
+    public int lanes() {
+        return profile.vectorFloats();
+    }
+
+    /**
+     * Adds a static method the kernel calls, such as its register tile, to the kernel's class
+     * (identical ones are emitted once); returns the name to call it by.
+     *
+     * @param baseName the method's name before the number that keeps it unique, e.g. {@code convTile}
+     */
+    public String helperMethod(String baseName, MethodSpec method) {
+        return helperMethods.add(baseName, method);
     }
 
     /** A fresh local variable name with the given prefix, for nested helpers. */

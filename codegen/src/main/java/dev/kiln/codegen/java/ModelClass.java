@@ -43,6 +43,8 @@ final class ModelClass {
     private final List<MethodSpec> kernels;
     private final List<FieldSpec> tables;
     private final List<MethodSpec> tableDecoders;
+    /** Float lanes of the vector kernel class, 0 when there is none. */
+    private final int vectorLanes;
     private final ClassName self;
     private final ClassName context;
     private final Graph graph;
@@ -50,7 +52,7 @@ final class ModelClass {
 
     ModelClass(Compilation compilation, GenerateOptions options, String backend, Runtime rt, String fingerprint,
                List<JavaBackend.Step> steps, List<MethodSpec> kernels, List<FieldSpec> tables,
-               List<MethodSpec> tableDecoders) {
+               List<MethodSpec> tableDecoders, int vectorLanes) {
         this.compilation = compilation;
         this.options = options;
         this.backend = backend;
@@ -60,6 +62,7 @@ final class ModelClass {
         this.kernels = kernels;
         this.tables = tables;
         this.tableDecoders = tableDecoders;
+        this.vectorLanes = vectorLanes;
         this.self = ClassName.get(options.packageName(), options.className());
         this.context = self.nestedClass("Context");
         this.graph = compilation.model().graph();
@@ -89,6 +92,9 @@ final class ModelClass {
         TypeSpec.Builder type = TypeSpec.classBuilder(self).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addJavadoc(classDoc());
         addConstants(type);
+        if (vectorLanes > 0) {
+            addVectorChoice(type);
+        }
         addFields(type);
         addLoading(type);
         addRunMethods(type);
@@ -132,9 +138,14 @@ final class ModelClass {
         b.add("Model: $L (SHA-256 $L)\n", SourceText.comment(model.sourceName()), model.sha256());
         b.add("Opset: ai.onnx $L, IR version $L\n", model.onnxOpset(), model.irVersion());
         String flags = compilation.options().describe().isEmpty() ? "" : " " + compilation.options().describe();
-        b.add("Options: --target $L --cpu $L$L$L\n", backend, compilation.profile().name(), SourceText.comment(flags),
-                options.standalone() ? " --standalone" : "");
+        b.add("Options: --target $L --cpu $L$L$L$L\n", backend, compilation.profile().name(), SourceText.comment(flags),
+                options.standalone() ? " --standalone" : "",
+                vectorLanes > 0 && !options.scalarFallback() ? " --no-scalar-fallback" : "");
         b.add("CPU profile: $L", SourceText.comment(compilation.profile().summary()));
+        if (vectorLanes > 0) {
+            b.add("\nRun with: java --add-modules jdk.incubator.vector$L",
+                    options.scalarFallback() ? " (without it, the scalar kernels run)" : "");
+        }
         return b.build();
     }
 
@@ -175,15 +186,16 @@ final class ModelClass {
     }
 
     /** The runtime API level this code is written against (see KilnRuntime in kiln-runtime-min). */
-    static final int RUNTIME_API = 2;
+    static final int RUNTIME_API = 3;
 
     /**
      * {@code requireRuntime()}: refuses a kiln-runtime-min of another API level with a
      * message naming both versions, before anything could fail with a NoSuchMethodError.
-     * The first runtime (API 1) had no KilnRuntime class at all.
+     * The first runtime (API 1) had no KilnRuntime class at all. A vector model compiled
+     * without a scalar fallback also refuses a JVM that cannot run its vector kernels.
      */
     private MethodSpec requireRuntime() {
-        return MethodSpec.methodBuilder("requireRuntime").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        MethodSpec.Builder b = MethodSpec.methodBuilder("requireRuntime").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addStatement("int api")
                 .beginControlFlow("try")
                 .addStatement("api = $T.api()", rt.get("KilnRuntime"))
@@ -196,8 +208,34 @@ final class ModelClass {
                                 + RUNTIME_API + ", but the kiln-runtime-min on the classpath has API ",
                         " (API 1 is Kiln 0.1.0's first runtime): use the kiln-runtime-min of Kiln " + KilnVersion.VERSION
                                 + ", or generate the model again with the Kiln whose runtime you have")
-                .endControlFlow()
-                .build();
+                .endControlFlow();
+        if (vectorLanes > 0 && !options.scalarFallback()) {
+            b.beginControlFlow("if (!VECTOR)")
+                    .addStatement("throw new IllegalStateException($S + VECTOR_UNAVAILABLE)", options.className()
+                            + " was compiled for the Vector API without a scalar fallback, and cannot run here: ")
+                    .endControlFlow();
+        }
+        return b.build();
+    }
+
+    /**
+     * For a model with vector kernels: whether they run ({@code VECTOR}), why not
+     * ({@code VECTOR_UNAVAILABLE}), and {@code kernels()} saying which run.
+     */
+    private void addVectorChoice(TypeSpec.Builder type) {
+        type.addField(FieldSpec.builder(String.class, "VECTOR_UNAVAILABLE", Modifier.PRIVATE, Modifier.STATIC,
+                Modifier.FINAL).addJavadoc("Why the Vector API kernels cannot run in this JVM, or null when they can.\n")
+                .initializer("$T.unavailableReason($L)", rt.get("VectorSupport"), vectorLanes).build());
+        type.addField(FieldSpec.builder(TypeName.BOOLEAN, "VECTOR", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Whether steps run the Vector API kernels of $L (else the scalar ones here).\n",
+                        VectorClass.nameFor(options.className()))
+                .initializer("VECTOR_UNAVAILABLE == null").build());
+        type.addMethod(MethodSpec.methodBuilder("kernels").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(String.class)
+                .addJavadoc("Which kernels run in this JVM: the Vector API ones, or the scalar ones and why.\n")
+                .addStatement("return VECTOR ? $S : $S + VECTOR_UNAVAILABLE + $S",
+                        "vector (" + vectorLanes + " float lanes)", "scalar (the vector kernels cannot run: ", ")")
+                .build());
     }
 
     private void addConstants(TypeSpec.Builder type) {
@@ -325,7 +363,7 @@ final class ModelClass {
         type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(self)
                 .addParameter(java.io.InputStream.class, "in").addParameter(String.class, "source")
                 .addStatement("requireRuntime()")
-                .addStatement("return new $T($T.open(in, source, FINGERPRINT))", self, weightFile)
+                .addStatement("return new $T($T.open(in, source, FINGERPRINT, KILN_VERSION))", self, weightFile)
                 .build());
         type.addMethod(requireRuntime());
         type.addMethod(MethodSpec.methodBuilder("closeQuietly").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -373,7 +411,7 @@ final class ModelClass {
                 .addParameter(Object[].class, "inputs");
         general.beginControlFlow("if (inputs.length != $L)", graph.inputs().size())
                 .addStatement("throw new IllegalArgumentException($S + inputs.length)",
-                        "expected " + graph.inputs().size() + " inputs, got ")
+                        "expected " + graph.inputs().size() + (graph.inputs().size() == 1 ? " input, got " : " inputs, got "))
                 .endControlFlow();
         general.addStatement("$T c = context()", context);
         for (int i = 0; i < graph.inputs().size(); i++) {
@@ -456,15 +494,21 @@ final class ModelClass {
                     .addParameter(context, "c").addParameter(rt.get("WorkerPool"), "p");
             for (JavaBackend.Step s : steps.subList(from, to)) {
                 m.addComment("$L", stepComment(s));
-                if (s.parallel()) {
-                    m.addStatement("p.parallelFor(c, $L, $L)", s.index(), s.work());
+                if (s.vector() == null) {
+                    m.addStatement(run(s.index(), s.scalar()));
                 } else {
-                    m.addStatement("c.runRange($L, 0, 0, $L)", s.index(), s.work());
+                    m.addCode("if (VECTOR) $L; else $L;\n", run(s.index(), s.vector()), run(s.index(), s.scalar()));
                 }
             }
             type.addMethod(m.build());
         }
         type.addMethod(execute.build());
+    }
+
+    /** Runs a step's work over the pool, or on the calling thread when it is too small to split. */
+    private static CodeBlock run(int step, JavaBackend.Call call) {
+        return call.parallel() ? CodeBlock.of("p.parallelFor(c, $L, $L)", step, call.work())
+                : CodeBlock.of("c.runRange($L, 0, 0, $L)", step, call.work());
     }
 
     private static String stepComment(JavaBackend.Step s) {
@@ -475,9 +519,8 @@ final class ModelClass {
                 outs.add(v.type().toString());
             }
         }
-        String op = (n.domain().isEmpty() ? "" : "kiln.") + n.opType();
-        return s.index() + ": " + op + " " + (n.name().isEmpty() ? "" : "'" + SourceText.comment(n.name()) + "' ")
-                + "-> " + String.join(", ", outs);
+        return s.index() + ": " + n.qualifiedOpType() + " "
+                + (n.name().isEmpty() ? "" : "'" + SourceText.comment(n.name()) + "' ") + "-> " + String.join(", ", outs);
     }
 
     private TypeSpec contextClass() {
@@ -517,7 +560,13 @@ final class ModelClass {
                     .addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi")
                     .beginControlFlow("switch (step)");
             for (JavaBackend.Step s : steps.subList(from, to)) {
-                m.addStatement("case $L: $L($L); break", s.index(), s.method(), s.arguments());
+                if (s.vector() == null) {
+                    m.addStatement("case $L: $L($L); break", s.index(), s.scalar().method(), s.scalar().arguments());
+                } else {
+                    m.addStatement("case $L: if (VECTOR) $L.$L($L); else $L($L); break", s.index(),
+                            VectorClass.nameFor(options.className()), s.vector().method(), s.vector().arguments(),
+                            s.scalar().method(), s.scalar().arguments());
+                }
             }
             m.addStatement("default: throw new IllegalArgumentException($S + step)", "no step ");
             m.endControlFlow();

@@ -1,5 +1,6 @@
 package dev.kiln.codegen.java;
 
+import dev.kiln.codegen.java.kernels.AttentionKernel;
 import dev.kiln.codegen.java.kernels.ConvKernel;
 import dev.kiln.codegen.java.kernels.ConvTransposeKernel;
 import dev.kiln.codegen.java.kernels.EinsumKernel;
@@ -12,7 +13,7 @@ import dev.kiln.codegen.java.kernels.ResizeKernel;
 import dev.kiln.codegen.java.kernels.SoftmaxKernel;
 import dev.kiln.compiler.ir.Node;
 
-/** Kernels of convolution, matrix products, normalisation, softmax and pooling. */
+/** Kernels of convolution, matrix products, attention, normalisation, softmax and pooling. */
 final class NeuralKernels {
     private NeuralKernels() {
     }
@@ -20,6 +21,8 @@ final class NeuralKernels {
     static void register(JavaKernels k) {
         k.add("", "Conv", new ConvKernel());
         k.add(Node.KILN_DOMAIN, "FusedConv", new ConvKernel());
+        k.add(Node.KILN_DOMAIN, "Attention", new AttentionKernel());
+        k.add(Node.KILN_DOMAIN, "GroupNormalization", new NormalizationKernel());
         k.add("", "ConvTranspose", new ConvTransposeKernel());
         k.add("", "MatMul", new MatMulKernel());
         k.add("", "Gemm", new GemmKernel());

@@ -11,7 +11,7 @@ public final class Runtime {
     public static final String PACKAGE = "dev.kiln.runtime";
     /** The classes a standalone build copies into the generated package. */
     public static final String[] CLASSES = {"Half", "KilnMath", "RangeTask", "WeightFile", "WeightFileException",
-        "WorkerPool", "TensorInfo", "Casts", "KilnRuntime"};
+        "WorkerPool", "TensorInfo", "Casts", "KilnRuntime", "VectorSupport"};
 
     private final String packageName;
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -24,15 +25,23 @@ import org.junit.jupiter.api.TestFactory;
  * the test's own expected outputs. A test may be skipped only by the documented
  * {@link Skips} list (reported as skipped, with its reason); everything else must pass.
  *
- * <p>{@code -Dkiln.conformance.ops=Pad,Split} runs only the tests of those operators.
+ * <p>The suite runs once per Java back end ({@code java}, {@code vector}: the vector
+ * back end's results must match as the scalar one's do). {@code -Dkiln.conformance.ops=Pad,Split}
+ * runs only the tests of those operators, {@code -Dkiln.conformance.targets=vector} one back end.
  */
 class ConformanceSuiteTest {
     static final Path SUITE = Paths.get("..", "conformance", "onnx-node-tests");
 
     @TestFactory
-    Stream<DynamicTest> nodeTests() {
+    Stream<DynamicContainer> nodeTests() {
         assertTrue(Files.isDirectory(SUITE), "the copied suite is missing: " + SUITE.toAbsolutePath());
-        ConformanceRunner runner = ConformanceRunner.forSuite(SUITE, KilnOptions.defaults());
+        String targets = System.getProperty("kiln.conformance.targets", "java,vector");
+        return Arrays.stream(targets.split(",")).map(String::trim)
+                .map(t -> DynamicContainer.dynamicContainer(t, nodeTests(KilnOptions.defaults().withTarget(t))));
+    }
+
+    private static Stream<DynamicTest> nodeTests(KilnOptions options) {
+        ConformanceRunner runner = ConformanceRunner.forSuite(SUITE, options);
         Set<String> only = selectedOps();
         List<Path> tests = ConformanceRunner.tests(SUITE);
         assertNotEquals(0, tests.size(), "no node tests under " + SUITE);

@@ -192,8 +192,7 @@ public final class Graph {
     public Map<String, Integer> opHistogram() {
         Map<String, Integer> h = new LinkedHashMap<>();
         for (Node n : nodes) {
-            String key = n.domain().isEmpty() ? n.opType() : n.domain() + "." + n.opType();
-            h.merge(key, 1, Integer::sum);
+            h.merge(n.qualifiedOpType(), 1, Integer::sum);
         }
         return h;
     }

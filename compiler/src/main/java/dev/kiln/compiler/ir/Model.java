@@ -9,7 +9,9 @@ import java.util.TreeMap;
  * A graph together with what the model file says about it.
  *
  * @param graph the computation
- * @param sourceName the model's file name (no directories), for messages and the generated header
+ * @param sourceName the model's file name (no directories), for the generated header
+ * @param location how messages name the model file: a path that identifies it (see
+ *     {@code FileNames.of}); the file name where there is no file
  * @param sha256 the SHA-256 of the model file (with external data, of the .onnx file alone), hex
  * @param irVersion the ONNX IR version
  * @param opsets the imported opset version of each domain ("" is ai.onnx)
@@ -17,7 +19,7 @@ import java.util.TreeMap;
  * @param inputs the graph inputs as declared, in graph order (types may be symbolic)
  * @param outputs the graph outputs as declared
  */
-public record Model(Graph graph, String sourceName, String sha256, long irVersion,
+public record Model(Graph graph, String sourceName, String location, String sha256, long irVersion,
                     Map<String, Integer> opsets, String producer,
                     List<Signature> inputs, List<Signature> outputs) {
     public Model {

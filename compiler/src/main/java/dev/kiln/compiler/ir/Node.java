@@ -21,6 +21,7 @@ public final class Node {
     private final Attributes attributes;
     private final List<Value> inputs;
     private final List<Value> outputs;
+    private List<String> origins;
 
     /**
      * @param opset the version of {@code domain} the model imports, which selects the
@@ -35,6 +36,9 @@ public final class Node {
         this.attributes = attributes;
         this.inputs = new ArrayList<>(inputs);
         this.outputs = new ArrayList<>(outputs);
+        Value first = outputs.isEmpty() ? null : outputs.get(0);
+        this.origins = List.of(!this.name.isEmpty() ? this.name
+                : "(unnamed " + opType + (first == null ? "" : " -> " + first.name()) + ")");
         for (Value v : outputs) {
             if (v != null) {
                 v.setProducer(this);
@@ -53,6 +57,36 @@ public final class Node {
     /** The node name from the model, possibly empty; for messages only. */
     public String name() {
         return name;
+    }
+
+    /**
+     * The imported nodes this node stands for, by name (an unnamed one as
+     * {@code (unnamed Op -> output)}): its own name as imported, and after a fusion the
+     * origins of every node it replaced, in the order they were matched, so the last one
+     * is the imported node whose output this node computes. For reports only.
+     */
+    public List<String> origins() {
+        return origins;
+    }
+
+    /**
+     * Records that this node replaces {@code replaced} (a fusion), given in dataflow order
+     * ending with the node whose output this one takes over: it stands for all their origins.
+     */
+    public void replaces(List<Node> replaced) {
+        List<String> all = new ArrayList<>();
+        for (Node n : replaced) {
+            all.addAll(n.origins);
+        }
+        origins = List.copyOf(all);
+    }
+
+    /**
+     * Records that this node, made by a pass, does no imported node's work of its own (a
+     * layout Transpose, the phase Conv before its interleave): it stands for no origin.
+     */
+    public void addedByAPass() {
+        origins = List.of();
     }
 
     public int opset() {
@@ -99,9 +133,17 @@ public final class Node {
         return domain.equals(ONNX_DOMAIN) && opType.equals(type);
     }
 
+    /**
+     * The op as every message, listing and generated comment names it: {@code Conv}, and
+     * outside the ONNX domain with the domain in front, {@code dev.kiln.FusedConv}.
+     */
+    public String qualifiedOpType() {
+        return domain.isEmpty() ? opType : domain + "." + opType;
+    }
+
     /** {@code Conv "name"}, or {@code Conv (unnamed, output y)}, for messages. */
     public String describe() {
-        String d = domain.isEmpty() ? opType : domain + "." + opType;
+        String d = qualifiedOpType();
         if (!name.isEmpty()) {
             return d + " node '" + name + "'";
         }

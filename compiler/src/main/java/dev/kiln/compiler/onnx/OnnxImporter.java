@@ -1,14 +1,15 @@
 package dev.kiln.compiler.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorShapeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Attributes;
 import dev.kiln.compiler.ir.ElementType;
@@ -18,71 +19,80 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Signature;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.Value;
-import java.io.BufferedInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import shade.com.google.protobuf.CodedInputStream;
-import shade.com.google.protobuf.InvalidProtocolBufferException;
+import java.util.function.LongConsumer;
 
 /**
- * Reads an ONNX model file (protobuf) into Kiln's IR. Graph inputs keep their
+ * Reads an ONNX model (protobuf or text syntax, see {@link ModelFile}) into Kiln's IR;
+ * model-local functions are inlined first ({@link FunctionInliner}). Graph inputs keep their
  * declared signature; their types are set later, when shapes are bound.
  */
 public final class OnnxImporter {
-    /** Protobuf's hard limit on one message: 2 GB (its default, 64 MB, is too small for B1 and up). */
-    private static final int MAX_MODEL_BYTES = Integer.MAX_VALUE;
-
     private OnnxImporter() {
     }
 
-    /** Reads and checks a model file; every problem is a {@link CompileException} naming the file. */
+    /**
+     * Reads and checks a model file, protobuf ({@code .onnx}) or ONNX's text syntax
+     * ({@code .onnxtxt}); every problem is a {@link CompileException} naming the file.
+     */
     public static Model read(Path file) {
-        String name = file.getFileName().toString();
+        return read(file, bytes -> { });
+    }
+
+    /**
+     * Like {@link #read(Path)}, telling {@code bytesRead} how many bytes of the file have
+     * been read so far, about every megabyte, for a progress display of a large model.
+     */
+    public static Model read(Path file, LongConsumer bytesRead) {
+        String location = FileNames.of(file);
+        ModelFile f = ModelFile.read(file, bytesRead);
         try {
-            ModelProto proto;
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), sha)) {
-                CodedInputStream coded = CodedInputStream.newInstance(in);
-                coded.setSizeLimit(MAX_MODEL_BYTES);
-                coded.setRecursionLimit(200);
-                proto = ModelProto.parseFrom(coded);
-                in.transferTo(java.io.OutputStream.nullOutputStream()); // hash any trailing bytes too
-            }
-            return convert(proto, name, HexFormat.of().formatHex(sha.digest()), file.toAbsolutePath().getParent());
-        } catch (NoSuchFileException e) {
-            throw new CompileException(file + ": no such file");
-        } catch (InvalidProtocolBufferException e) {
-            throw new CompileException(file + ": not an ONNX model (the protobuf data is truncated or malformed: "
-                    + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new CompileException(file + ": cannot read: " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return convert(f.proto(), file.getFileName().toString(), location, f.sha256(),
+                    file.toAbsolutePath().getParent());
         } catch (CompileException e) {
-            throw e.inFile(name);
+            throw e.inFile(location);
         }
     }
 
-    /** Converts a parsed model. {@code baseDir} is where external data may be read from (null: nowhere). */
+    /**
+     * Reads a protobuf model from {@code stream} (closed when done), naming it {@code file} in
+     * messages; external data is read from {@code baseDir} only (null: not at all). The
+     * fuzz tests' entry point: the same checks as {@link #read(Path)} without a file.
+     */
+    static Model read(InputStream stream, Path file, Path baseDir) {
+        String location = FileNames.of(file);
+        ModelFile f = ModelFile.readProtobuf(stream, file);
+        try {
+            return convert(f.proto(), file.getFileName().toString(), location, f.sha256(), baseDir);
+        } catch (CompileException e) {
+            throw e.inFile(location);
+        }
+    }
+
+    /** Converts a parsed model that has no file; messages name it {@code sourceName}. */
     public static Model convert(ModelProto proto, String sourceName, String sha256, Path baseDir) {
+        return convert(proto, sourceName, sourceName, sha256, baseDir);
+    }
+
+    /**
+     * Converts a parsed model. {@code baseDir} is where external data may be read from (null: nowhere).
+     *
+     * @param location how messages name the model file
+     */
+    private static Model convert(ModelProto proto, String sourceName, String location, String sha256, Path baseDir) {
         if (!proto.hasGraph() || proto.getIrVersion() <= 0) {
             throw new CompileException("not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph") + ")");
         }
         if (proto.getIrVersion() < 3) {
             throw new CompileException("IR version " + proto.getIrVersion() + " is too old; Kiln reads IR version 3 and newer");
         }
+        proto = FunctionInliner.inline(proto);
         Map<String, Integer> opsets = new HashMap<>();
         for (OperatorSetIdProto o : proto.getOpsetImportList()) {
             String domain = o.getDomain().equals("ai.onnx") ? "" : o.getDomain();
@@ -94,7 +104,7 @@ public final class OnnxImporter {
         Builder b = new Builder(opsets, baseDir);
         b.readGraph(proto.getGraph());
         String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
-        return new Model(b.graph, sourceName, sha256, proto.getIrVersion(), opsets, producer,
+        return new Model(b.graph, sourceName, location, sha256, proto.getIrVersion(), opsets, producer,
                 b.inputSignatures, b.outputSignatures);
     }
 

@@ -1,12 +1,14 @@
 package dev.kiln.compiler.onnx;
 
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Storage;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.onnx.text.OnnxTextPrinter;
+import dev.kiln.compiler.onnx.proto.OnnxMl.StringStringEntryProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -45,10 +47,16 @@ public final class TensorProtos {
             }
         }
         TensorType tt = new TensorType(type, dims);
-        if (tt.size() > Integer.MAX_VALUE) {
-            throw new CompileException(what + " has " + tt.size() + " elements; Kiln handles at most 2^31-1");
+        long size;
+        try {
+            size = tt.size();
+        } catch (ArithmeticException e) {
+            throw new CompileException(what + " has dimensions " + tt.shapeString() + ", more than 2^63 elements");
         }
-        int n = (int) tt.size();
+        if (size > Integer.MAX_VALUE) {
+            throw new CompileException(what + " has " + size + " elements; Kiln handles at most 2^31-1");
+        }
+        int n = (int) size;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             return fromBytes(tt, readExternal(t, baseDir, n, what), what);
         }
@@ -92,7 +100,7 @@ public final class TensorProtos {
 
     private static Tensor fromFields(TensorProto t, TensorType tt, int n, String what) {
         ElementType type = tt.elementType();
-        Object data = type.storage().newArray(n);
+        // Count before allocating: the declared dims must not size an array the file does not back.
         int count = switch (type) {
             case FLOAT -> t.getFloatDataCount();
             case DOUBLE -> t.getDoubleDataCount();
@@ -104,6 +112,7 @@ public final class TensorProtos {
         if (count != n) {
             throw new CompileException(what + " " + tt + " has " + count + " values, expected " + n);
         }
+        Object data = type.storage().newArray(n);
         for (int i = 0; i < n; i++) {
             switch (type) {
                 case FLOAT -> ((float[]) data)[i] = t.getFloatData(i);
@@ -124,6 +133,10 @@ public final class TensorProtos {
 
     /** Reads external data; the location must stay inside the model's directory (a model is untrusted input). */
     private static ByteBuffer readExternal(TensorProto t, Path baseDir, int n, String what) {
+        if (t.getExternalDataList().stream().anyMatch(e -> e.getKey().equals(OnnxTextPrinter.ELIDED_KEY))) {
+            throw new CompileException(what + ": its values were left out when the model was printed "
+                    + "(kiln print writes them with --weights)");
+        }
         if (baseDir == null) {
             throw new CompileException(what + " uses external data, which is not allowed here");
         }
@@ -163,7 +176,8 @@ public final class TensorProtos {
             buf.flip();
             return buf;
         } catch (IOException e) {
-            throw new CompileException(what + ": cannot read external data file " + location + ": " + e.getMessage());
+            throw new CompileException(what + ": cannot read external data file " + location + ": "
+                    + FileNames.reason(e, null));
         }
     }
 
@@ -187,7 +201,8 @@ public final class TensorProtos {
         } catch (InvalidPathException e) {
             throw new CompileException(what + ": external data location '" + location + "' is not a valid path");
         } catch (IOException e) {
-            throw new CompileException(what + ": cannot read external data file " + location + ": " + e.getMessage());
+            throw new CompileException(what + ": cannot read external data file " + location + ": "
+                    + FileNames.reason(e, null));
         }
     }
 
@@ -202,11 +217,13 @@ public final class TensorProtos {
     /** Reads a TensorProto file (like the conformance suite's input_0.pb). */
     public static Tensor read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            var coded = shade.com.google.protobuf.CodedInputStream.newInstance(in);
+            var coded = com.google.protobuf.CodedInputStream.newInstance(in);
             coded.setSizeLimit(Integer.MAX_VALUE);
             return decode(TensorProto.parseFrom(coded), file.getParent());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new CompileException(FileNames.of(file) + ": not a readable TensorProto: " + e.getMessage());
         } catch (IOException e) {
-            throw new CompileException(file + ": not a readable TensorProto: " + e.getMessage());
+            throw new CompileException(FileNames.of(file) + ": cannot read: " + FileNames.reason(e, file));
         }
     }
 

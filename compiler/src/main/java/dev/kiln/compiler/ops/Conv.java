@@ -45,8 +45,14 @@ public final class Conv extends OpDef {
     }
 
     static Params params(InferContext ctx) {
-        TensorType x = ctx.input(0);
-        TensorType w = ctx.input(1);
+        return params(ctx, ctx.input(0), ctx.input(1));
+    }
+
+    /**
+     * The params for X and W in ONNX's layout (X [N, C, D1..Dn], W [M, C/group, k1..kn]): the
+     * node's own inputs, or, for a Kiln op that keeps them in another layout, their logical shapes.
+     */
+    static Params params(InferContext ctx, TensorType x, TensorType w) {
         if (x.rank() < 3) {
             throw ctx.error("input X must have rank 3 or more (N, C, spatial...), got " + x.shapeString());
         }
@@ -81,7 +87,17 @@ public final class Conv extends OpDef {
     public List<TensorType> infer(InferContext ctx) {
         ElementType t = ctx.expectType(0, Types.FLOATS);
         ctx.expectSameType(0, 1);
-        Params p = params(ctx);
+        return List.of(output(ctx, t, params(ctx)));
+    }
+
+    /** Y [N, M, output spatial...], after checking the bias B against the params. */
+    static TensorType output(InferContext ctx, ElementType t, Params p) {
+        checkBias(ctx, p);
+        return outputType(ctx, t, p);
+    }
+
+    /** Checks that the bias B, if there is one, is [M]. */
+    static void checkBias(InferContext ctx, Params p) {
         if (ctx.hasInput(2)) {
             ctx.expectSameType(0, 2);
             TensorType b = ctx.input(2);
@@ -89,10 +105,24 @@ public final class Conv extends OpDef {
                 throw ctx.error("bias B " + b.shapeString() + " must be [" + p.outChannels() + "]");
             }
         }
+    }
+
+    /** Y [N, M, output spatial...]. */
+    static TensorType outputType(InferContext ctx, ElementType t, Params p) {
         long[] out = new long[2 + p.spatialRank()];
         out[0] = ctx.input(0).dim(0);
         out[1] = p.outChannels();
         System.arraycopy(p.outputSpatial(), 0, out, 2, p.spatialRank());
-        return List.of(new TensorType(t, out));
+        return new TensorType(t, out);
+    }
+
+    @Override
+    public long macs(Node node) {
+        Params p = FusedConv.params(node);
+        long perOutput = (long) p.inChannels() / p.group();
+        for (long k : p.kernel()) {
+            perOutput *= k;
+        }
+        return node.output().type().size() * perOutput;
     }
 }

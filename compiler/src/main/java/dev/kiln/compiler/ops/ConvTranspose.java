@@ -123,4 +123,10 @@ public final class ConvTranspose extends OpDef {
         System.arraycopy(p.outputSpatial(), 0, out, 2, p.spatialRank());
         return List.of(new TensorType(t, out));
     }
+
+    @Override
+    public long macs(Node node) {
+        TensorType w = node.input(1).type();
+        return node.input(0).type().size() * (w.size() / w.dim(0));
+    }
 }

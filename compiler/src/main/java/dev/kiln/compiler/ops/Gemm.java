@@ -60,4 +60,10 @@ public final class Gemm extends OpDef {
         }
         return List.of(new TensorType(t, p.m(), p.n()));
     }
+
+    @Override
+    public long macs(Node node) {
+        Params p = params(node);
+        return (long) p.m() * p.n() * p.k();
+    }
 }

@@ -75,9 +75,12 @@ public final class InferContext {
             throw error("input " + i + " (" + what + ") is required but missing");
         }
         if (v.constant() == null) {
-            throw error("input " + i + " (" + what + ", tensor '" + v.name()
-                    + "') decides output shapes, so Kiln needs it at compile time, but it is computed at run time;"
-                    + " if it is a graph input, bind it with --const " + v.name() + "=FILE");
+            String message = "input " + i + " (" + what + ", tensor '" + v.name()
+                    + "') decides output shapes, so Kiln needs it at compile time";
+            if (v.producer() == null) {
+                throw new InputNeededAtCompileTime(error(message + ", but it is a graph input").getMessage(), v.name());
+            }
+            throw error(message + ", but it is computed at run time");
         }
         return v.constant();
     }

@@ -85,4 +85,10 @@ public final class MatMul extends OpDef {
         }
         return List.of(new TensorType(t, out));
     }
+
+    @Override
+    public long macs(Node node) {
+        TensorType a = node.input(0).type();
+        return node.output().type().size() * a.dim(a.rank() - 1);
+    }
 }

@@ -9,12 +9,14 @@ final class NeuralOps {
         r.add(new Conv());
         r.add(new ConvTranspose());
         r.add(new FusedConv());
+        r.add(new Attention());
         r.add(new MatMul());
         r.add(new Gemm());
         r.add(new Normalization.BatchNormalization());
         r.add(new Normalization.InstanceNormalization());
         r.add(new Normalization.LayerNormalization());
         r.add(new Normalization.GroupNormalization());
+        r.add(new Normalization.ChannelsLastGroupNormalization());
         r.add(new Softmax("Softmax"));
         r.add(new GlobalPool("GlobalAveragePool"));
         r.add(new Dropout());

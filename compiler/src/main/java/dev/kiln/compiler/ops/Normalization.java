@@ -17,6 +17,10 @@ public abstract class Normalization extends OpDef {
         super(opType, minOpset);
     }
 
+    protected Normalization(String opType, String domain, int minOpset, int maxOpset) {
+        super(opType, domain, minOpset, maxOpset);
+    }
+
     @Override
     public Set<ElementType> elementTypes() {
         return Types.FLOATS;
@@ -149,6 +153,40 @@ public abstract class Normalization extends OpDef {
             long[] affine = {ctx.opset() >= 21 ? x.dim(1) : groups};
             expectShape(ctx, 1, "scale", affine, false);
             expectShape(ctx, 2, "bias", affine, false);
+            return List.of(x);
+        }
+    }
+
+    /**
+     * Kiln's channels-last GroupNormalization (domain {@code dev.kiln}, made by choose-layout):
+     * ONNX's opset-21 GroupNormalization (statistics per group of channels and all positions,
+     * scale and bias per channel) on X [N, D1..Dn, C], each position's channels contiguous.
+     */
+    public static final class ChannelsLastGroupNormalization extends Normalization {
+        public static final String OP_TYPE = "GroupNormalization";
+
+        public ChannelsLastGroupNormalization() {
+            super(OP_TYPE, Node.KILN_DOMAIN, 1, 1);
+        }
+
+        @Override
+        public String notes() {
+            return "GroupNormalization (opset 21: scale and bias per channel) on channels-last [N, ..., C], "
+                    + "made by the choose-layout pass";
+        }
+
+        @Override
+        public List<TensorType> infer(InferContext ctx) {
+            ctx.expectType(0, Types.FLOATS);
+            TensorType x = ctx.input(0);
+            long groups = ctx.attributes().getInt("num_groups");
+            long channels = x.rank() < 2 ? 0 : x.dim(x.rank() - 1);
+            if (x.rank() < 2 || groups < 1 || channels % groups != 0) {
+                throw ctx.error("num_groups " + groups + " does not divide the channels (last axis) of "
+                        + x.shapeString());
+            }
+            expectShape(ctx, 1, "scale", new long[] {channels}, false);
+            expectShape(ctx, 2, "bias", new long[] {channels}, false);
             return List.of(x);
         }
     }

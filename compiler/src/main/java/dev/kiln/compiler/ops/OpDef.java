@@ -89,6 +89,17 @@ public abstract class OpDef {
     }
 
     /**
+     * Multiply-accumulates of one run of {@code node}, by the rule model tables (and LowFormer's
+     * paper) use: a convolution costs (input channels per group x kernel size) per output element,
+     * a transposed convolution (output channels per group x kernel size) per input element, a
+     * matrix product its inner dimension per output element. Biases, normalisations, activations,
+     * softmax, pooling and element-wise arithmetic count 0, the default.
+     */
+    public long macs(Node node) {
+        return 0;
+    }
+
+    /**
      * Whether input {@code index} is read at compile time (a shape, axes, pads...)
      * and so must be a constant. Such inputs are not passed to kernels.
      */

@@ -52,9 +52,16 @@ public final class Transpose extends OpDef {
 
     @Override
     public List<Tensor> fold(InferContext ctx) {
-        Tensor x = ctx.constant(0);
-        int[] perm = perm(ctx);
-        TensorType out = infer(ctx).get(0);
+        return List.of(permute(ctx.constant(0), perm(ctx)));
+    }
+
+    /** {@code x} with its axes in the order {@code perm} (output axis i is input axis perm[i]). */
+    public static Tensor permute(Tensor x, int[] perm) {
+        long[] dims = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            dims[i] = x.type().dim(perm[i]);
+        }
+        TensorType out = x.type().withDims(dims);
         long[] inStrides = x.type().strides();
         long[] outDims = out.dims();
         long[] srcStride = new long[perm.length];
@@ -66,6 +73,6 @@ public final class Transpose extends OpDef {
             long src = Broadcast.sourceIndex(i, outDims, srcStride);
             System.arraycopy(x.data(), (int) src, data, i, 1);
         }
-        return List.of(new Tensor(out, data));
+        return new Tensor(out, data);
     }
 }

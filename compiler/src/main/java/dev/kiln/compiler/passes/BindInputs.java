@@ -1,5 +1,6 @@
 package dev.kiln.compiler.passes;
 
+import dev.kiln.compiler.BindingSyntax;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Graph;
@@ -20,7 +21,8 @@ import java.util.Set;
  * symbolic dimensions filled from {@code --dim} (or from another input's
  * {@code --shape} that fixes the same symbol), whole shapes from {@code --shape},
  * and inputs bound with {@code --const} turned into constants. An input that
- * stays unknown is an error that says which flag fixes it.
+ * stays unknown is an error that says which setting fixes it, written in the
+ * bindings' {@link BindingSyntax} (the command's flags, or the plugin's POM elements).
  */
 public final class BindInputs {
     private BindInputs() {
@@ -32,11 +34,10 @@ public final class BindInputs {
         for (Signature s : model.inputs()) {
             names.add(s.name());
         }
-        for (String n : bindings.shapes().keySet()) {
-            checkNamed(n, names, "--shape", model);
-        }
+        BindingSyntax syntax = bindings.syntax();
+        bindings.shapes().forEach((n, dims) -> checkNamed(n, names, syntax.shape(n, dims), model));
         for (String n : bindings.constants().keySet()) {
-            checkNamed(n, names, "--const", model);
+            checkNamed(n, names, syntax.constant(n, "FILE"), model);
         }
         Map<String, Binding> symbols = new HashMap<>();
         List<Value> inputs = new ArrayList<>(graph.inputs());
@@ -54,16 +55,18 @@ public final class BindInputs {
             Signature sig = model.inputs().get(i);
             Tensor constant = bindings.constants().get(sig.name());
             if (constant != null && bindings.shapes().containsKey(sig.name())) {
-                throw new CompileException("input '" + sig.name() + "' is bound by both --shape and --const; give one");
+                throw new CompileException("input '" + sig.name() + "' is bound by both "
+                        + syntax.shape(sig.name(), bindings.shapes().get(sig.name())) + " and "
+                        + syntax.constant(sig.name(), "FILE") + "; give one");
             }
             if (constant != null) {
                 if (sig.type() != null && constant.elementType() != sig.type()) {
-                    throw new CompileException("--const " + sig.name() + " has element type "
+                    throw new CompileException(syntax.constant(sig.name(), "FILE") + " has element type "
                             + constant.elementType().onnxName() + ", the model declares " + sig.type().onnxName());
                 }
                 if (sig.dims() != null && !fits(sig, constant.type().dims())) {
-                    throw new CompileException("--const " + sig.name() + " has shape " + constant.type().shapeString()
-                            + ", the model declares " + sig);
+                    throw new CompileException(syntax.constant(sig.name(), "FILE") + " has shape "
+                            + constant.type().shapeString() + ", the model declares " + sig);
                 }
                 v.setConstant(constant);
                 graph.removeInput(v);
@@ -71,15 +74,16 @@ public final class BindInputs {
             }
             v.setType(bind(sig, bindings, symbols));
         }
-        for (String symbol : bindings.dims().keySet()) {
-            if (!symbols.containsKey(symbol)) {
-                throw new CompileException("--dim " + symbol + ": no input has a dimension named '" + symbol + "'"
-                        + symbolsHint(model));
+        for (Map.Entry<String, Long> dim : bindings.dims().entrySet()) {
+            if (!symbols.containsKey(dim.getKey())) {
+                throw new CompileException(syntax.dim(dim.getKey(), dim.getValue()) + ": no input has a dimension named '"
+                        + dim.getKey() + "'" + symbolsHint(model));
             }
         }
     }
 
     private static TensorType bind(Signature sig, InputBindings bindings, Map<String, Binding> symbols) {
+        BindingSyntax syntax = bindings.syntax();
         if (sig.type() == null) {
             throw new CompileException("input '" + sig.name() + "' has no declared element type");
         }
@@ -91,13 +95,13 @@ public final class BindInputs {
         if (given != null) {
             if (sig.dims() != null) {
                 if (sig.dims().size() != given.length) {
-                    throw new CompileException("--shape " + sig.name() + " gives " + given.length
+                    throw new CompileException(syntax.shape(sig.name(), given) + " gives " + given.length
                             + " dimensions, the model declares " + sig.dims().size() + " (" + sig + ")");
                 }
                 for (int a = 0; a < given.length; a++) {
                     Signature.Dim d = sig.dims().get(a);
                     if (d.isKnown() && d.value() != given[a]) {
-                        throw new CompileException("--shape " + sig.name() + " sets axis " + a + " to " + given[a]
+                        throw new CompileException(syntax.shape(sig.name(), given) + " sets axis " + a + " to " + given[a]
                                 + ", but the model fixes it at " + d.value() + " (" + sig + ")");
                     }
                     if (d.symbol() != null) {
@@ -108,8 +112,8 @@ public final class BindInputs {
             return new TensorType(sig.type(), given);
         }
         if (sig.dims() == null) {
-            throw new CompileException("input '" + sig.name() + "' has no declared shape; pass --shape "
-                    + sig.name() + "=AxBxC...");
+            throw new CompileException("input '" + sig.name() + "' has no declared shape; give it with "
+                    + syntax.shape(sig.name(), "AxBxC..."));
         }
         long[] dims = new long[sig.dims().size()];
         for (int a = 0; a < dims.length; a++) {
@@ -119,18 +123,20 @@ public final class BindInputs {
             } else if (d.symbol() != null && bindings.dims().containsKey(d.symbol())) {
                 dims[a] = bindings.dims().get(d.symbol());
                 symbols.putIfAbsent(d.symbol(), new Binding(sig.name(), dims[a]));
-                if (dims[a] < 0) {
-                    throw new CompileException("--dim " + d.symbol() + " must not be negative");
+                if (dims[a] < 1) {
+                    // An empty batch would only fail later, deep inside some node that cannot take it.
+                    throw new CompileException(syntax.dim(d.symbol(), dims[a]) + ": a symbolic dimension's size must be"
+                            + " at least 1");
                 }
             } else if (d.symbol() != null && symbols.containsKey(d.symbol())) {
                 dims[a] = symbols.get(d.symbol()).value(); // fixed by another input's --shape
             } else if (d.symbol() != null) {
                 throw new CompileException("input '" + sig.name() + "' (" + sig + ") has a symbolic size '" + d.symbol()
-                        + "' on axis " + a + "; pin it with --dim " + d.symbol() + "=N (or --shape " + sig.name()
-                        + "=" + example(sig, bindings) + ")");
+                        + "' on axis " + a + "; pin it with " + syntax.dim(d.symbol(), "N") + " (or "
+                        + syntax.shape(sig.name(), example(sig, bindings)) + ")");
             } else {
                 throw new CompileException("input '" + sig.name() + "' (" + sig + ") has no size on axis " + a
-                        + "; pass --shape " + sig.name() + "=" + example(sig, bindings));
+                        + "; give it with " + syntax.shape(sig.name(), example(sig, bindings)));
             }
         }
         return new TensorType(sig.type(), dims);
@@ -146,10 +152,12 @@ public final class BindInputs {
      */
     private static void agree(String symbol, long value, Signature sig, int axis, InputBindings bindings,
                               Map<String, Binding> symbols) {
-        String what = "--shape " + sig.name() + " sets axis " + axis + " ('" + symbol + "') to " + value;
+        BindingSyntax syntax = bindings.syntax();
+        String what = syntax.shape(sig.name(), bindings.shapes().get(sig.name())) + " sets axis " + axis + " ('" + symbol
+                + "') to " + value;
         Long dim = bindings.dims().get(symbol);
         if (dim != null && dim != value) {
-            throw new CompileException(what + ", but --dim " + symbol + "=" + dim);
+            throw new CompileException(what + ", but " + syntax.dim(symbol, dim));
         }
         Binding before = symbols.putIfAbsent(symbol, new Binding(sig.name(), value));
         if (before != null && before.value() != value) {
@@ -181,9 +189,9 @@ public final class BindInputs {
         return String.join("x", parts);
     }
 
-    private static void checkNamed(String name, Set<String> inputs, String flag, Model model) {
+    private static void checkNamed(String name, Set<String> inputs, String setting, Model model) {
         if (!inputs.contains(name)) {
-            throw new CompileException(flag + " " + name + ": the model has no input named '" + name + "' (inputs: "
+            throw new CompileException(setting + ": the model has no input named '" + name + "' (inputs: "
                     + String.join(", ", model.inputs().stream().map(Signature::name).toList()) + ")");
         }
     }

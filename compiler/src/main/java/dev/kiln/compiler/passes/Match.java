@@ -88,11 +88,22 @@ public final class Match {
     }
 
     /**
-     * Replaces the nodes {@code matched} with {@code replacement}, which takes over the
-     * value computed by {@code last} (the final node of the match) and its place.
+     * Replaces the nodes {@code matched} (in dataflow order, ending with {@code last}) with
+     * {@code replacements}, which take over the value computed by {@code last} and its
+     * place. The last of them, which computes that value, stands for the imported nodes the
+     * matched ones stood for; any before it (the phase Conv before its interleave) are added
+     * by the pass.
      */
-    static void replace(Graph graph, List<Node> matched, Node last, Node replacement) {
-        graph.addNodeBefore(last, replacement);
+    static void replace(Graph graph, List<Node> matched, Node last, List<Node> replacements) {
+        for (int i = 0; i < replacements.size(); i++) {
+            Node replacement = replacements.get(i);
+            if (i == replacements.size() - 1) {
+                replacement.replaces(matched);
+            } else {
+                replacement.addedByAPass();
+            }
+            graph.addNodeBefore(last, replacement);
+        }
         graph.removeNodes(matched);
     }
 }

@@ -34,8 +34,10 @@ public final class PassPipeline {
                 new FuseGroupNorm(),
                 new FuseMatMulAdd(),
                 new FoldBatchNorm(),
+                new ConvTransposeAsConv(),
                 new FuseConvActivation(),
-                new FuseConvResidual()), registry);
+                new FuseConvResidual(),
+                new FuseAttention()), registry);
     }
 
     /** This pipeline followed by {@code more} (a back end's own passes). */

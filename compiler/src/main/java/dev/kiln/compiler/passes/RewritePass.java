@@ -16,9 +16,13 @@ public abstract class RewritePass implements Pass {
      *
      * @param matched the nodes the pattern covers; all of them are removed
      * @param last the matched node whose outputs the replacement computes and whose place it takes
-     * @param replacement the node that does the work of all of them
+     * @param replacements the nodes, in order, that do the work of all of them (usually one; the
+     *     last, which computes the value, stands for the matched nodes in reports, the others are added)
      */
-    protected record Rewrite(List<Node> matched, Node last, Node replacement) {
+    protected record Rewrite(List<Node> matched, Node last, List<Node> replacements) {
+        protected Rewrite(List<Node> matched, Node last, Node replacement) {
+            this(matched, last, List.of(replacement));
+        }
     }
 
     /**
@@ -32,7 +36,7 @@ public abstract class RewritePass implements Pass {
     public final int run(Graph graph) {
         int count = 0;
         for (Rewrite r = next(graph); r != null; r = next(graph)) {
-            Match.replace(graph, r.matched(), r.last(), r.replacement());
+            Match.replace(graph, r.matched(), r.last(), r.replacements());
             count++;
         }
         return count;

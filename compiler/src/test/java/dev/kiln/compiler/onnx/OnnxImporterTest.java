@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.CompileOptions;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import dev.kiln.compiler.testing.PassHarness;
 import java.io.IOException;
@@ -61,6 +64,24 @@ class OnnxImporterTest {
         Path file = write("cut.onnx", Arrays.copyOf(bytes, bytes.length - 7));
         String m = error(file);
         assertTrue(m.startsWith(file + ": not an ONNX model (the protobuf data is truncated or malformed"), m);
+    }
+
+    @Test
+    void errorsNameTheFileByAPathThatFindsItNotByItsBaseName() throws IOException {
+        // Below the working directory: relative to it (every node test is called model.onnx).
+        Path below = Files.createDirectories(Path.of("target", "importer-test", "test_relu")).resolve("model.onnx");
+        byte[] bytes = small().bytes();
+        Files.write(below, Arrays.copyOf(bytes, bytes.length - 7));
+        String m = error(below.toAbsolutePath());
+        assertTrue(m.startsWith(Path.of("target", "importer-test", "test_relu", "model.onnx")
+                + ": not an ONNX model (the protobuf data is truncated or malformed"), m);
+        // Elsewhere: absolute. Compile errors after the import name the file the same way.
+        Path elsewhere = write("model.onnx", small().bytes());
+        Model model = OnnxImporter.read(elsewhere);
+        String compileError = assertThrows(CompileException.class, () -> Compilation.of(model,
+                CompileOptions.defaults().withBindings(new InputBindings().dim("b", 1)))).getMessage();
+        assertEquals(elsewhere.toAbsolutePath() + ": --dim b=1: no input has a dimension named 'b'"
+                + " (the inputs have no symbolic dimensions)", compileError);
     }
 
     @Test
@@ -148,7 +169,7 @@ class OnnxImporterTest {
     @Test
     void aiOnnxDomainSpelledOutIsTheDefaultDomain() {
         ModelProto m = small().build().toBuilder().setOpsetImport(0,
-                ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("ai.onnx").setVersion(13)).build();
+                dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("ai.onnx").setVersion(13)).build();
         ModelProto withNodeDomain = m.toBuilder().setGraph(m.getGraph().toBuilder().setNode(0,
                 m.getGraph().getNode(0).toBuilder().setDomain("ai.onnx"))).build();
         Model model = PassHarness.importModel(withNodeDomain);
@@ -159,7 +180,7 @@ class OnnxImporterTest {
     @Test
     void unsupportedGraphFeaturesAreNamed() {
         OnnxModelBuilder sparse = small();
-        sparse.graph().addSparseInitializer(ai.onnx.proto.OnnxMl.SparseTensorProto.newBuilder()
+        sparse.graph().addSparseInitializer(dev.kiln.compiler.onnx.proto.OnnxMl.SparseTensorProto.newBuilder()
                 .setValues(OnnxModelBuilder.floatTensor("s", new float[] {1}, 1)).addDims(4));
         assertEquals("sparse initializers are not supported",
                 assertThrows(CompileException.class, () -> PassHarness.importModel(sparse.build())).getMessage());

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.CompileOptions;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.Model;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
 import dev.kiln.compiler.ops.OpDef;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.testing.OnnxModelBuilder;

@@ -4,7 +4,7 @@ import static dev.kiln.compiler.testing.OnnxModelBuilder.attr;
 import static dev.kiln.compiler.testing.OnnxModelBuilder.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import dev.kiln.compiler.testing.PassHarness;
 import java.util.Map;

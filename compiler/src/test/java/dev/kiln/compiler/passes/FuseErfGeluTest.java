@@ -94,13 +94,17 @@ class FuseErfGeluTest {
     @Test
     void constantsThatBroadcastToAHigherRankAreLeftAlone() {
         // One-element constants of shape [1,1,1] make y [1,2,8] while Gelu(x) would be [2,8].
-        OnnxModelBuilder m = new OnnxModelBuilder(13).input("x", 2, 8)
-                .initializer("sqrt2", new float[] {SQRT2}, 1, 1, 1).scalar("one", 1).scalar("half", 0.5f)
-                .node("Div", "x,sqrt2", "d").node("Erf", "d", "e").node("Add", "e,one", "p")
-                .node("Mul", "x,p", "m").node("Mul", "m,half", "g")
-                .node("Transpose", "g", "y", OnnxModelBuilder.attr("perm", new long[] {2, 1, 0}))
-                .output("y");
-        PassHarness.Rewritten r = PassHarness.run(m, PASS);
+        PassHarness.Rewritten r = PassHarness.run("""
+                <ir_version: 8, opset_import: ["" : 13]>
+                test (float[2,8] x) => (float[] y) <float[1,1,1] sqrt2 = {1.4142135}, float one = {1.0}, float half = {0.5}> {
+                    d = Div(x, sqrt2)
+                    e = Erf(d)
+                    p = Add(e, one)
+                    m = Mul(x, p)
+                    g = Mul(m, half)
+                    y = Transpose <perm = [2, 1, 0]> (g)
+                }
+                """, PASS);
         assertEquals(0, r.rewrites(PASS));
         r.assertMatchesOnnxRuntime(1e-6);
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class PassPipelineTest {
     private static final List<String> DOCUMENTED_ORDER = List.of("fold-constants", "remove-identities",
             "remove-no-op-slices", "remove-no-op-reshapes", "fuse-erf-gelu", "fuse-hardswish", "fuse-layernorm",
-            "fuse-groupnorm", "fuse-matmul-add", "fold-batchnorm", "fuse-conv-activation", "fuse-conv-residual");
+            "fuse-groupnorm", "fuse-matmul-add", "fold-batchnorm", "convtranspose-as-conv", "fuse-conv-activation",
+            "fuse-conv-residual", "fuse-attention");
 
     private static OnnxModelBuilder hardSwish() {
         return new OnnxModelBuilder(13).input("x", 2, 3)

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.CompileException;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import dev.kiln.compiler.testing.PassHarness;
 import java.util.Map;
@@ -67,28 +67,27 @@ class RemoveIdentitiesTest {
 
     @Test
     void trainingModeDropoutWithRatioZeroIsRemoved() {
-        OnnxModelBuilder m = new OnnxModelBuilder(13).input("x", 2, 3)
-                .initializer(OnnxModelBuilder.floatTensor("ratio", new float[] {0f}))
-                .initializer(TensorProto.newBuilder().setName("train").setDataType(TensorProto.DataType.BOOL_VALUE)
-                        .addInt32Data(1).build())
-                .node("Dropout", "x,ratio,train", "d,mask")
-                .node("Cast", "mask", "fmask", attr("to", (long) OnnxModelBuilder.FLOAT))
-                .node("Mul", "d,fmask", "y")
-                .output("y");
-        PassHarness.Rewritten r = PassHarness.run(m, PASS);
+        PassHarness.Rewritten r = PassHarness.run("""
+                <ir_version: 8, opset_import: ["" : 13]>
+                test (float[2,3] x) => (float[] y) <float ratio = {0.0}, bool train = {1}> {
+                    d, mask = Dropout(x, ratio, train)
+                    fmask = Cast <to = 1> (mask)
+                    y = Mul(d, fmask)
+                }
+                """, PASS);
         assertEquals(null, r.ops().get("Dropout"));
         r.assertMatchesOnnxRuntime(0);
     }
 
     @Test
     void trainingModeDropoutIsRefused() {
-        OnnxModelBuilder m = new OnnxModelBuilder(13).input("x", 5)
-                .initializer(OnnxModelBuilder.floatTensor("ratio", new float[] {0.5f}))
-                .initializer(TensorProto.newBuilder().setName("train").setDataType(TensorProto.DataType.BOOL_VALUE)
-                        .addInt32Data(1).build())
-                .node("Dropout", "x,ratio,train", "y").output("y");
-        CompileException e = assertThrows(CompileException.class,
-                () -> PassHarness.run(m, PASS));
+        String model = """
+                <ir_version: 8, opset_import: ["" : 13]>
+                test (float[5] x) => (float[] y) <float ratio = {0.5}, bool train = {1}> {
+                    [Dropout_0] y = Dropout(x, ratio, train)
+                }
+                """;
+        CompileException e = assertThrows(CompileException.class, () -> PassHarness.run(model, PASS));
         assertTrue(e.getMessage().contains("Dropout node 'Dropout_0' (opset 13): training mode is supported only with a constant ratio of 0"),
                 e.getMessage());
     }

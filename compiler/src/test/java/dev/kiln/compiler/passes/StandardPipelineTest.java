@@ -3,9 +3,9 @@ package dev.kiln.compiler.passes;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.Model;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.testing.PassHarness;
 import java.io.IOException;

@@ -1,12 +1,6 @@
 package dev.kiln.compiler.testing;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
 import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
@@ -14,21 +8,32 @@ import dev.kiln.compiler.ir.Storage;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.ops.Activation;
+import dev.kiln.compiler.ops.Attention;
+import dev.kiln.compiler.ops.Conv;
 import dev.kiln.compiler.ops.FusedConv;
+import dev.kiln.compiler.ops.Normalization;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import shade.com.google.protobuf.ByteString;
 
 /**
  * Writes a typed IR graph back out as an ONNX model, so that ONNX Runtime can run
- * the graph a pass produced. ONNX nodes are written as they are; Kiln's FusedConv is
- * written as the standard ops its definition names, Conv, then the activation, then
- * Add of the residual. The model imports the newest ai.onnx opset any node uses;
+ * the graph a pass produced. ONNX nodes are written as they are; Kiln's own ops as the
+ * standard ops their definitions name: FusedConv as Conv, then the activation, then
+ * Add of the residual; Attention as the Reshape, Transpose, Slice, MatMul, Mul,
+ * Softmax, MatMul, Transpose, Reshape chain PyTorch exports (between Transposes to
+ * and from channels first when it is channels last). The model imports the newest ai.onnx opset any node uses;
  * Reduce ops' axes attributes become inputs when that opset wants them so, and
  * tests pick models whose other ops mean the same at that opset.
  */
@@ -76,6 +81,12 @@ public final class IrExporter {
             if (n.domain().isEmpty()) {
                 opset = Math.max(opset, n.opset());
             }
+            if (isKiln(n, Attention.OP_TYPE)) {
+                opset = Math.max(opset, 13);
+            }
+            if (isKiln(n, Normalization.ChannelsLastGroupNormalization.OP_TYPE)) {
+                opset = Math.max(opset, 21);
+            }
             Activation act = n.domain().equals(Node.KILN_DOMAIN) ? Activation.read(n) : null;
             if (act != null && act.opType().equals("HardSwish")) {
                 opset = Math.max(opset, 14);
@@ -87,8 +98,16 @@ public final class IrExporter {
     }
 
     private void node(Node n) {
-        if (n.domain().equals(Node.KILN_DOMAIN) && n.opType().equals(FusedConv.OP_TYPE)) {
+        if (isKiln(n, FusedConv.OP_TYPE)) {
             fusedConv(n);
+            return;
+        }
+        if (isKiln(n, Attention.OP_TYPE)) {
+            attention(n);
+            return;
+        }
+        if (isKiln(n, Normalization.ChannelsLastGroupNormalization.OP_TYPE)) {
+            channelsLastGroupNorm(n);
             return;
         }
         if (!n.domain().isEmpty()) {
@@ -110,18 +129,26 @@ public final class IrExporter {
         out.addNode(b);
     }
 
-    /** Y = act(Conv(X, W, B)) + R, each step a standard node. */
+    /**
+     * Y = act(Conv(X, W, B)) + R, each step a standard node; with channels_last, X and R
+     * are transposed to channels first and the result back, and packed weights unpacked.
+     */
     private void fusedConv(Node n) {
         Activation act = Activation.read(n);
-        String result = name(n.output());
+        FusedConv.Layout layout = FusedConv.layout(n);
+        String finalName = name(n.output());
+        String result = layout.channelsLast() ? finalName + "_nchw" : finalName;
         String conv = act == null && n.input(3) == null ? result : result + "_conv";
         NodeProto.Builder c = NodeProto.newBuilder().setOpType("Conv").setName(n.name());
-        for (int i = 0; i < 3 && i < n.inputCount(); i++) {
-            c.addInput(name(n.input(i)));
+        c.addInput(layout.channelsLast() ? toChannelsFirst(name(n.input(0))) : name(n.input(0)));
+        c.addInput(layout.packed() ? unpacked(n) : name(n.input(1)));
+        if (n.inputCount() > 2 && n.input(2) != null) {
+            c.addInput(unpadded(n, name(n.input(2))));
         }
         c.addOutput(conv);
         for (Attribute a : n.attributes().all()) {
-            if (!a.name().startsWith("activation")) {
+            if (!a.name().startsWith("activation") && !List.of("channels_last", "packed_panel", "out_channels")
+                    .contains(a.name())) {
                 c.addAttribute(attribute(a));
             }
         }
@@ -140,9 +167,122 @@ public final class IrExporter {
             out.addNode(a.addOutput(activated));
         }
         if (n.input(3) != null) {
-            out.addNode(NodeProto.newBuilder().setOpType("Add").addInput(activated).addInput(name(n.input(3)))
+            String residual = layout.channelsLast() ? toChannelsFirst(name(n.input(3))) : name(n.input(3));
+            out.addNode(NodeProto.newBuilder().setOpType("Add").addInput(activated).addInput(residual)
                     .addOutput(result));
         }
+        if (layout.channelsLast()) {
+            add("Transpose", finalName, List.of(result), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
+        }
+    }
+
+    /** A channels-last value transposed to channels first; returns the new name. */
+    private String toChannelsFirst(String value) {
+        return add("Transpose", value + "_to_nchw_" + extra++, List.of(value), OnnxModelBuilder.attr("perm", 0L, 3, 1, 2));
+    }
+
+    /** A packed weight [panels, k..., Cg, P] back in ONNX's order [M, Cg, k...], as an initializer. */
+    private String unpacked(Node n) {
+        Conv.Params p = FusedConv.params(n);
+        Tensor packed = n.input(1).constant();
+        int panel = FusedConv.layout(n).panel();
+        int m = p.outChannels();
+        int cg = p.inChannels() / p.group();
+        int taps = (int) (packed.size() / ((long) packed.type().dim(0) * cg * panel));
+        float[] src = packed.floats();
+        float[] w = new float[m * cg * taps];
+        for (int o = 0; o < m; o++) {
+            for (int ci = 0; ci < cg; ci++) {
+                for (int t = 0; t < taps; t++) {
+                    w[(o * cg + ci) * taps + t] = src[((o / panel * taps + t) * cg + ci) * panel + o % panel];
+                }
+            }
+        }
+        long[] dims = new long[2 + p.kernel().length];
+        dims[0] = m;
+        dims[1] = cg;
+        System.arraycopy(p.kernel(), 0, dims, 2, p.kernel().length);
+        String name = name(n.output()) + "_w_unpacked";
+        out.addInitializer(OnnxModelBuilder.floatTensor(name, w, dims));
+        return name;
+    }
+
+    /** A bias padded to whole panels (pack-weights) cut back to [M]; the bias as it is otherwise. */
+    private String unpadded(Node n, String bias) {
+        int m = FusedConv.params(n).outChannels();
+        Tensor b = n.input(2).constant();
+        if (b == null || b.size() == m) {
+            return bias;
+        }
+        String name = bias + "_unpadded";
+        out.addInitializer(OnnxModelBuilder.floatTensor(name, java.util.Arrays.copyOf(b.floats(), m), m));
+        return name;
+    }
+
+    /** Kiln's channels-last GroupNormalization as ONNX's (opset 21) between Transposes. */
+    private void channelsLastGroupNorm(Node n) {
+        String y = name(n.output());
+        String gn = add("GroupNormalization", y + "_nchw", List.of(toChannelsFirst(name(n.input(0))),
+                name(n.input(1)), name(n.input(2))), OnnxModelBuilder.attr("num_groups",
+                n.attributes().getInt("num_groups")), OnnxModelBuilder.attr("epsilon", Normalization.epsilon(n)));
+        add("Transpose", y, List.of(gn), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
+    }
+
+    /**
+     * Per head, softmax(scale * Q K^T) V on X's channels grouped as [heads, Q|K|V, d], as
+     * PyTorch writes it; channels-last X and Y are transposed to and from channels first.
+     */
+    private void attention(Node n) {
+        Attention.Params p = Attention.params(n);
+        String y = name(n.output());
+        int d = p.headDim();
+        String x = name(n.input(0));
+        if (p.channelsLast()) {
+            x = add("Transpose", y + "_nchw", List.of(x), OnnxModelBuilder.attr("perm", 0L, 3, 1, 2));
+        }
+        long[] swap = {0, 1, 3, 2};
+        String heads = add("Reshape", y + "_heads", List.of(x, longs(y + "_heads_shape",
+                p.batch(), p.heads(), 3L * d, p.tokens())));
+        String tokens = add("Transpose", y + "_tokens", List.of(heads), OnnxModelBuilder.attr("perm", swap));
+        String[] qkv = new String[3];
+        for (int i = 0; i < 3; i++) {
+            String part = y + "_" + "qkv".charAt(i);
+            qkv[i] = add("Slice", part, List.of(tokens, longs(part + "_start", (long) i * d),
+                    longs(part + "_end", (i + 1L) * d), longs(part + "_axis", 3)));
+        }
+        String keysT = add("Transpose", y + "_kt", List.of(qkv[1]), OnnxModelBuilder.attr("perm", swap));
+        String scores = add("MatMul", y + "_scores", List.of(qkv[0], keysT));
+        out.addInitializer(OnnxModelBuilder.floatTensor(y + "_scale", new float[] {p.scale()}));
+        String scaled = add("Mul", y + "_scaled", List.of(scores, y + "_scale"));
+        String weights = add("Softmax", y + "_weights", List.of(scaled), OnnxModelBuilder.attr("axis", -1L));
+        String o = add("MatMul", y + "_o", List.of(weights, qkv[2]));
+        String channels = add("Transpose", y + "_channels", List.of(o), OnnxModelBuilder.attr("perm", swap));
+        long[] image = {p.batch(), p.outChannels(), p.height(), p.width()};
+        String result = p.channelsLast() ? y + "_image" : y;
+        add("Reshape", result, List.of(channels, longs(y + "_image_shape", image)));
+        if (p.channelsLast()) {
+            add("Transpose", y, List.of(result), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
+        }
+    }
+
+    /** Adds a node with one output, {@code output}, and returns that name. */
+    private String add(String opType, String output, List<String> inputs, AttributeProto... attributes) {
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).addAllInput(inputs).addOutput(output);
+        for (AttributeProto a : attributes) {
+            b.addAttribute(a);
+        }
+        out.addNode(b);
+        return output;
+    }
+
+    /** An int64 vector initializer; returns its name. */
+    private String longs(String name, long... values) {
+        out.addInitializer(OnnxModelBuilder.longTensor(name, values, values.length));
+        return name;
+    }
+
+    private static boolean isKiln(Node n, String opType) {
+        return n.domain().equals(Node.KILN_DOMAIN) && n.opType().equals(opType);
     }
 
     private String bound(float value) {

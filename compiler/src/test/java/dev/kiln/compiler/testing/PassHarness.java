@@ -3,7 +3,6 @@ package dev.kiln.compiler.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Graph;
@@ -11,9 +10,12 @@ import dev.kiln.compiler.ir.IrPrinter;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.onnx.text.OnnxTextReader;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.compiler.ops.OpRegistry;
 import dev.kiln.compiler.passes.BindInputs;
 import dev.kiln.compiler.passes.CheckSupport;
+import dev.kiln.compiler.passes.Pass;
 import dev.kiln.compiler.passes.PassPipeline;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +40,27 @@ public final class PassHarness {
 
     /** Imports, checks and binds {@code model}, then runs fold-constants and the passes named, in pipeline order. */
     public static Rewritten run(OnnxModelBuilder model, InputBindings bindings, String... passes) {
-        ModelProto proto = model.build();
+        return run(model.build(), bindings, passes);
+    }
+
+    public static Rewritten run(OnnxModelBuilder model, String... passes) {
+        return run(model, new InputBindings(), passes);
+    }
+
+    /** The same for a model written in ONNX's text syntax. */
+    public static Rewritten run(String onnxText, String... passes) {
+        return run(OnnxTextReader.parse(onnxText), new InputBindings(), passes);
+    }
+
+    public static Rewritten run(ModelProto proto, InputBindings bindings, String... passes) {
+        return run(proto, bindings, List.of(), passes);
+    }
+
+    /**
+     * Runs the named standard passes (and fold-constants), then {@code targetPasses}, as a
+     * back end's own passes run after the standard ones.
+     */
+    public static Rewritten run(ModelProto proto, InputBindings bindings, List<Pass> targetPasses, String... passes) {
         Model m = importModel(proto);
         OpRegistry registry = OpRegistry.standard();
         CheckSupport.check(m.graph(), registry);
@@ -47,12 +69,9 @@ public final class PassHarness {
         Set<String> disabled = new HashSet<>(standard.names());
         disabled.remove("fold-constants");
         disabled.removeAll(List.of(passes));
-        List<PassPipeline.Step> steps = standard.without(disabled, registry).run(m.graph(), (p, g) -> { });
+        List<PassPipeline.Step> steps = standard.without(disabled, registry).then(targetPasses, registry)
+                .run(m.graph(), (p, g) -> { });
         return new Rewritten(proto, m, steps);
-    }
-
-    public static Rewritten run(OnnxModelBuilder model, String... passes) {
-        return run(model, new InputBindings(), passes);
     }
 
     /** A model after some passes. */

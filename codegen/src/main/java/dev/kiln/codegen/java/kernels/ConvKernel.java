@@ -10,6 +10,7 @@ import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.Activation;
 import dev.kiln.compiler.ops.Conv;
+import dev.kiln.compiler.ops.FusedConv;
 
 /**
  * Conv and Kiln's FusedConv for float tensors with one or two spatial axes.
@@ -36,13 +37,17 @@ public final class ConvKernel implements JavaKernel {
             throw new CompileException(w.node().describe() + ": the java back end runs Conv on float only, not "
                     + w.in(0).elementType().onnxName());
         }
-        Conv.Params p = Conv.params(w.node());
+        Conv.Params p = FusedConv.params(w.node());
         if (p.spatialRank() > 2) {
             throw new CompileException(w.node().describe() + ": the java back end runs Conv with 1 or 2 spatial axes, not "
                     + p.spatialRank());
         }
         Geometry g = Geometry.of(p);
         long n = w.in(0).type().dim(0);
+        if (FusedConv.layout(w.node()).channelsLast()) {
+            ChannelsLastConvKernel.emit(w, p, g, (int) n);
+            return;
+        }
         w.cost(n * p.outChannels() * g.outSize() * (p.inChannels() / p.group()) * g.kernelSize() * 2);
         if (g.isPointwise() && p.group() == 1) {
             pointwise(w, p, g, (int) n);

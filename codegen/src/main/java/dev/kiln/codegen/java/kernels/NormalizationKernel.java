@@ -39,6 +39,10 @@ public final class NormalizationKernel implements JavaKernel {
                 standardise(w, planes, w.in(0).type().size() / Math.max(1, planes), (int) d[1], 1);
             }
             case "GroupNormalization" -> {
+                if (node.domain().equals(Node.KILN_DOMAIN)) {
+                    channelsLastGroupNorm(w);
+                    return;
+                }
                 long[] d = w.in(0).type().dims();
                 int groups = Normalization.GroupNormalization.groups(node);
                 long perGroup = w.in(0).type().size() / Math.max(1, d[0] * groups);
@@ -48,6 +52,57 @@ public final class NormalizationKernel implements JavaKernel {
             }
             default -> layerNorm(w);
         }
+    }
+
+    /**
+     * Kiln's channels-last GroupNormalization, X [N, positions..., C]: statistics over all
+     * positions and the group's channels of one image, then scale and bias per channel.
+     */
+    private static void channelsLastGroupNorm(KernelWriter w) {
+        ElementType t = w.in(0).elementType();
+        var rt = w.runtime();
+        long[] d = w.in(0).type().dims();
+        int channels = (int) d[d.length - 1];
+        int groups = Normalization.GroupNormalization.groups(w.node());
+        int perGroup = channels / groups;
+        long image = w.in(0).type().size() / d[0];
+        long positions = image / channels;
+        w.work((int) (d[0] * groups));
+        w.cost(d[0] * image * 4);
+        CodeBlock.Builder k = w.code();
+        k.beginControlFlow("for (int item = lo; item < hi; item++)");
+        k.add("// Group item % $L of image item / $L: its channels at every position.\n", groups, groups);
+        k.addStatement("int base = item / $L * $L", groups, image);
+        k.addStatement("int c0 = item % $L * $L", groups, perGroup);
+        if (groups == 1) {
+            statistics(w, k, image);
+        } else {
+            k.addStatement("double sum = 0");
+            loopGroup(k, positions, channels, perGroup);
+            k.addStatement("sum += $L", JavaTypes.load(t, w.in(0).at("q"), rt));
+            k.endControlFlow().endControlFlow();
+            k.addStatement("double mean = sum / $L", positions * perGroup);
+            k.addStatement("double squares = 0");
+            loopGroup(k, positions, channels, perGroup);
+            k.addStatement("double dev = $L - mean", JavaTypes.load(t, w.in(0).at("q"), rt));
+            k.addStatement("squares += dev * dev");
+            k.endControlFlow().endControlFlow();
+            k.addStatement("double inv = 1.0 / Math.sqrt(squares / $L + $L)", positions * perGroup,
+                    (double) Normalization.epsilon(w.node()));
+        }
+        loopGroup(k, positions, channels, perGroup);
+        k.addStatement("$L = $L", w.out(0).at("q"), JavaTypes.store(t, CodeBlock.of("($L) (($L - mean) * inv * $L + $L)",
+                JavaTypes.compute(t), JavaTypes.load(t, w.in(0).at("q"), rt), JavaTypes.load(t, w.in(1).at("c"), rt),
+                JavaTypes.load(t, w.in(2).at("c"), rt)), rt));
+        k.endControlFlow().endControlFlow();
+        k.endControlFlow();
+    }
+
+    /** Opens the loops over positions and the group's channels c, with element index q; the caller closes both. */
+    private static void loopGroup(CodeBlock.Builder k, long positions, int channels, int perGroup) {
+        k.beginControlFlow("for (int p = 0; p < $L; p++)", positions);
+        k.beginControlFlow("for (int c = c0; c < c0 + $L; c++)", perGroup);
+        k.addStatement("int q = base + p * $L + c", channels);
     }
 
     /** y = (x - mean[c]) / sqrt(var[c] + eps) * scale[c] + bias[c], c the channel (axis 1). */

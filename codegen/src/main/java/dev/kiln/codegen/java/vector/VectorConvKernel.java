@@ -1,0 +1,273 @@
+package dev.kiln.codegen.java.vector;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.kiln.codegen.expr.Activations;
+import dev.kiln.codegen.expr.IndexMath;
+import dev.kiln.codegen.java.JavaSpelling;
+import dev.kiln.codegen.java.KernelWriter;
+import dev.kiln.codegen.java.VectorSpelling;
+import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ops.Activation;
+import dev.kiln.compiler.ops.Conv;
+import dev.kiln.compiler.ops.FusedConv;
+import dev.kiln.compiler.target.TargetProfile;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Channels-last FusedConv of one group with weights in panels of two vectors, as a
+ * matrix product: Y [positions, M] = A [positions, K] W [K, M], K = kernel taps x C.
+ *
+ * <p>A work item is a tile of {@link #ROWS} output positions and a group of weight
+ * panels. It first copies the tile's receptive fields into its part's workspace, one
+ * row of K floats per position (zeros where a tap falls outside the image), so that
+ * every convolution, 1x1 or 3x3, strided or padded, reads A the same way; a 1x1
+ * convolution of stride 1 reads X itself. Then, for each panel, a register tile of
+ * {@link #ROWS} x 2 vectors (12 accumulators for 8-lane vectors: 6 x 16) walks K: per
+ * step two vector loads of W, one broadcast of A per row, twelve fused multiply-adds.
+ * The accumulators start from the bias. The activation and the residual follow in an
+ * epilogue method, over the outputs the tile just wrote.
+ *
+ * <p>Items are ordered panel group first, so the consecutive items of one thread
+ * share their weights in the L2 cache. Each output element is computed by one
+ * thread in a fixed order, whatever the thread count.
+ */
+final class VectorConvKernel {
+    /** Output positions per register tile. */
+    static final int ROWS = 6;
+
+    private VectorConvKernel() {
+    }
+
+    /** The tile's packed rows and a tile-sized buffer for partial tiles. */
+    static long scratchFloats(Node node, TargetProfile profile) {
+        Conv.Params p = FusedConv.params(node);
+        return ROWS * reduction(p) + ROWS * 2L * profile.vectorFloats();
+    }
+
+    /** K: taps x input channels. */
+    private static int reduction(Conv.Params p) {
+        long k = p.inChannels();
+        for (long t : p.kernel()) {
+            k *= t;
+        }
+        return (int) k;
+    }
+
+    static void emit(KernelWriter w) {
+        Conv.Params p = FusedConv.params(w.node());
+        int lanes = w.lanes();
+        int panel = 2 * lanes;
+        int m = p.outChannels();
+        int c = p.inChannels();
+        int k = reduction(p);
+        long[] in = p.inputSpatial();
+        long[] out = p.outputSpatial();
+        int batch = (int) w.in(0).type().dim(0);
+        long positions = batch * out[0] * out[1];
+        int tiles = (int) ((positions + ROWS - 1) / ROWS);
+        int panels = (m + panel - 1) / panel;
+        // Panels per group: as many as keep the group's weights within half the L2 cache.
+        int perGroup = (int) Math.max(1, Math.min(panels, w.profile().l2Bytes() / 2 / (4L * k * panel)));
+        int groups = (panels + perGroup - 1) / perGroup;
+        w.work(tiles * groups);
+        w.cost(2L * positions * m * k);
+        String tile = tileMethod(w, p, k, panel);
+        CodeBlock.Builder b = w.code();
+        b.beginControlFlow("for (int item = lo; item < hi; item++)");
+        b.add("// Positions p0 .. p0 + $L and weight panels of group g ($L panels of $L channels each).\n", ROWS - 1,
+                perGroup, panel);
+        b.addStatement("int g = item / $L", tiles);
+        b.addStatement("int p0 = item % $L * $L", tiles, ROWS);
+        b.addStatement("int rows = Math.min($L, $L - p0)", ROWS, positions);
+        String rowsOfA;
+        if (readsInputDirectly(p)) {
+            // A 1x1 convolution with stride 1 and no padding: row r of A is position p0 + r of X.
+            b.addStatement("float[] a = x");
+            b.addStatement("int ao = xo + p0 * $L", c);
+            b.beginControlFlow("if (rows < $L)", ROWS);
+            b.add("// The last, partial tile: its rows copied, the rest zero, so that the tile reads within bounds.\n");
+            b.addStatement("System.arraycopy(x, ao, ws, wso, rows * $L)", c);
+            b.addStatement("java.util.Arrays.fill(ws, wso + rows * $L, wso + $L, 0f)", c, ROWS * k);
+            b.addStatement("a = ws");
+            b.addStatement("ao = wso");
+            b.endControlFlow();
+            rowsOfA = "a, ao";
+        } else {
+            packRows(b, p, k, c, in, out);
+            rowsOfA = "ws, wso";
+        }
+        b.addStatement("int last = Math.min($L, (g + 1) * $L)", panels, perGroup);
+        b.beginControlFlow("for (int pi = g * $L; pi < last; pi++)", perGroup);
+        b.addStatement("int m0 = pi * $L", panel);
+        b.addStatement("$L($L, w, wo + pi * $L, $L, y, yo + p0 * $L + m0, rows, Math.min($L, $L - m0), ws, wso + $L)",
+                tile, rowsOfA, (long) k * panel, w.hasIn(2) ? "b, bo + m0" : "null, 0", m, panel, m, ROWS * k);
+        String epilogue = epilogueMethod(w, m);
+        if (epilogue != null) {
+            b.addStatement("$L(y, yo + p0 * $L + m0, $L, rows, Math.min($L, $L - m0))", epilogue, m,
+                    w.hasIn(3) ? "r, ro + p0 * " + m + " + m0" : "null, 0", panel, m);
+        }
+        b.endControlFlow();
+        b.endControlFlow();
+    }
+
+    /** Whether row r of A is simply position p0 + r of X, without copying. */
+    private static boolean readsInputDirectly(Conv.Params p) {
+        for (int i = 0; i < p.kernel().length; i++) {
+            if (p.kernel()[i] != 1 || p.strides()[i] != 1 || p.padsBegin()[i] != 0
+                    || p.padsEnd()[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Copies the receptive field of each of the tile's positions into row r of the workspace. */
+    private static void packRows(CodeBlock.Builder b, Conv.Params p, int k, int c, long[] in, long[] out) {
+        long[] kernel = p.kernel();
+        b.add("// Row r of A: the receptive field of position p0 + r, tap by tap, $L channels a tap.\n", c);
+        b.beginControlFlow("for (int row = 0; row < $L; row++)", ROWS);
+        b.addStatement("int a = wso + row * $L", k);
+        b.beginControlFlow("if (row >= rows)");
+        b.addStatement("java.util.Arrays.fill(ws, a, a + $L, 0f)", k);
+        b.addStatement("continue");
+        b.endControlFlow();
+        b.addStatement("int p = p0 + row");
+        b.addStatement("int n = p / $L", out[0] * out[1]);
+        b.addStatement("int oh = p / $L % $L", out[1], out[0]);
+        b.addStatement("int ow = p % $L", out[1]);
+        b.beginControlFlow("for (int kh = 0; kh < $L; kh++)", kernel[0]);
+        b.addStatement("int ih = $L$L + $L", IndexMath.scaled("oh", p.strides()[0]), IndexMath.plus(-p.padsBegin()[0]),
+                IndexMath.scaled("kh", p.dilations()[0]));
+        b.beginControlFlow("for (int kw = 0; kw < $L; kw++)", kernel[1]);
+        b.addStatement("int iw = $L$L + $L", IndexMath.scaled("ow", p.strides()[1]), IndexMath.plus(-p.padsBegin()[1]),
+                IndexMath.scaled("kw", p.dilations()[1]));
+        b.addStatement("int dst = a + (kh * $L + kw) * $L", kernel[1], c);
+        b.beginControlFlow("if (ih < 0 || ih >= $L || iw < 0 || iw >= $L)", in[0], in[1]);
+        b.addStatement("java.util.Arrays.fill(ws, dst, dst + $L, 0f)", c);
+        b.nextControlFlow("else");
+        b.addStatement("System.arraycopy(x, xo + ((n * $L + ih) * $L + iw) * $L, ws, dst, $L)", in[0], in[1], c, c);
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow();
+    }
+
+    /**
+     * The activation and the residual of the outputs that one tile call wrote (rows x cols of Y,
+     * row stride M), as a method of its own, or null where the node has neither. Kept out of the
+     * tile: the constants of an activation there take vector registers from its loop, and it
+     * spills (a tile with HardSwish ran at a third of the speed).
+     */
+    private static String epilogueMethod(KernelWriter w, int m) {
+        Activation act = Activation.read(w.node());
+        boolean residual = w.hasIn(3);
+        if (act == null && !residual) {
+            return null;
+        }
+        VectorSpelling spelling = w.vectorSpelling();
+        CodeBlock vector = act == null ? CodeBlock.of("v") : Activations.apply(act, CodeBlock.of("v"), spelling);
+        CodeBlock scalar = act == null ? CodeBlock.of("s")
+                : Activations.apply(act, CodeBlock.of("s"), new JavaSpelling(ElementType.FLOAT, w.runtime()));
+        CodeBlock.Builder c = CodeBlock.builder();
+        c.beginControlFlow("for (int i = 0; i < rows; i++)");
+        c.addStatement("int yi = yo + i * $L", m);
+        if (residual) {
+            c.addStatement("int ri = ro + i * $L", m);
+        }
+        c.addStatement("int j = 0");
+        c.beginControlFlow("for (; j <= cols - L; j += L)");
+        c.addStatement("$T v = $T.fromArray(S, y, yi + j)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.add(spelling.takeStatements());
+        c.addStatement("$L$L.intoArray(y, yi + j)", vector,
+                residual ? CodeBlock.of(".add($T.fromArray(S, r, ri + j))", Vectors.FLOAT_VECTOR) : "");
+        c.endControlFlow();
+        c.beginControlFlow("for (; j < cols; j++)");
+        c.addStatement("float s = y[yi + j]");
+        c.addStatement("y[yi + j] = $L$L", scalar, residual ? " + r[ri + j]" : "");
+        c.endControlFlow();
+        c.endControlFlow();
+        MethodSpec.Builder e = MethodSpec.methodBuilder("epilogue").addModifiers(Modifier.STATIC)
+                .addJavadoc("$L of the rows x cols outputs of one tile (row stride $L).\n",
+                        act == null ? "y + r" : residual ? act + "(y) + r" : act + "(y)", m)
+                .addParameter(float[].class, "y").addParameter(int.class, "yo")
+                .addParameter(float[].class, "r").addParameter(int.class, "ro")
+                .addParameter(int.class, "rows").addParameter(int.class, "cols")
+                .addCode(c.build());
+        return w.helperMethod(lowerFirst(w.node().opType()) + "Epilogue", e.build());
+    }
+
+    private static String lowerFirst(String s) {
+        return s.substring(0, 1).toLowerCase() + s.substring(1);
+    }
+
+    /**
+     * The register tile as a method of its own: {@link #ROWS} rows of A times one panel of W,
+     * plus bias, into Y (row stride M), only the {@code rows} x {@code cols} that exist.
+     */
+    private static String tileMethod(KernelWriter w, Conv.Params p, int k, int panel) {
+        int m = p.outChannels();
+        MethodSpec.Builder t = MethodSpec.methodBuilder("tile").addModifiers(Modifier.STATIC)
+                .addJavadoc("$L positions x $L channels of a convolution with K = $L: A W + b.\n", ROWS, panel, k)
+                .addParameter(float[].class, "a").addParameter(int.class, "ao")
+                .addParameter(float[].class, "w").addParameter(int.class, "wo")
+                .addParameter(float[].class, "b").addParameter(int.class, "bo")
+                .addParameter(float[].class, "y").addParameter(int.class, "yo")
+                .addParameter(int.class, "rows").addParameter(int.class, "cols")
+                .addParameter(float[].class, "t").addParameter(int.class, "to");
+        CodeBlock.Builder c = CodeBlock.builder();
+        c.addStatement("$T b0 = b == null ? $T.zero(S) : $T.fromArray(S, b, bo)", Vectors.FLOAT_VECTOR,
+                Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.addStatement("$T b1 = b == null ? $T.zero(S) : $T.fromArray(S, b, bo + L)", Vectors.FLOAT_VECTOR,
+                Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        StringBuilder init = new StringBuilder();
+        for (int r = 0; r < ROWS; r++) {
+            init.append(r == 0 ? "" : ", ").append("c").append(r).append("0 = b0, c").append(r).append("1 = b1");
+        }
+        c.addStatement("$T $L", Vectors.FLOAT_VECTOR, init);
+        c.add("// The same loop twice, written as each JIT compiles it best (see JDK17_LOOPS).\n");
+        c.beginControlFlow("if (JDK17_LOOPS)");
+        c.beginControlFlow("for (int k = 0, wk = wo; k < $L; k++, wk += $L)", k, panel);
+        kStep(c, k);
+        c.endControlFlow();
+        c.nextControlFlow("else");
+        c.beginControlFlow("for (int k = 0; k < $L; k++)", k);
+        c.addStatement("int wk = wo + k * $L", panel);
+        kStep(c, k);
+        c.endControlFlow();
+        c.endControlFlow();
+        c.beginControlFlow("if (rows == $L && cols == $L)", ROWS, panel);
+        for (int r = 0; r < ROWS; r++) {
+            for (int v = 0; v < 2; v++) {
+                c.addStatement("c$L$L.intoArray(y, yo$L)", r, v, IndexMath.plus((long) r * m + (long) v * (panel / 2)));
+            }
+        }
+        c.nextControlFlow("else");
+        c.add("// A partial tile (the last positions or channels): through the buffer t.\n");
+        for (int r = 0; r < ROWS; r++) {
+            for (int v = 0; v < 2; v++) {
+                c.addStatement("c$L$L.intoArray(t, to$L)", r, v, IndexMath.plus((long) r * panel + (long) v * (panel / 2)));
+            }
+        }
+        c.beginControlFlow("for (int i = 0; i < rows; i++)");
+        c.beginControlFlow("for (int j = 0; j < cols; j++)");
+        c.addStatement("y[yo + i * $L + j] = t[to + i * $L + j]", m, panel);
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        return w.helperMethod(lowerFirst(w.node().opType()) + "Tile", t.addCode(c.build()).build());
+    }
+
+    /** One step of k: two vector loads of W at wk, one broadcast of A per row, twelve fused multiply-adds. */
+    private static void kStep(CodeBlock.Builder c, int k) {
+        c.addStatement("$T w0 = $T.fromArray(S, w, wk)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.addStatement("$T w1 = $T.fromArray(S, w, wk + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.addStatement("$T x", Vectors.FLOAT_VECTOR);
+        for (int r = 0; r < ROWS; r++) {
+            c.addStatement("x = $T.broadcast(S, a[ao + $L])", Vectors.FLOAT_VECTOR, r == 0 ? "k" : r * k + " + k");
+            c.addStatement("c$L0 = x.fma(w0, c$L0)", r, r);
+            c.addStatement("c$L1 = x.fma(w1, c$L1)", r, r);
+        }
+    }
+}

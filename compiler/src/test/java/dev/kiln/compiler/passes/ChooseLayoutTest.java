@@ -1,0 +1,131 @@
+package dev.kiln.compiler.passes;
+
+import static dev.kiln.compiler.testing.OnnxModelBuilder.attr;
+import static dev.kiln.compiler.testing.OnnxModelBuilder.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.compiler.InputBindings;
+import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.ops.Conv;
+import dev.kiln.compiler.ops.FusedConv;
+import dev.kiln.compiler.target.TargetProfile;
+import dev.kiln.compiler.testing.OnnxModelBuilder;
+import dev.kiln.compiler.testing.PassHarness;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * choose-layout and pack-weights, the java and vector back ends' own passes, against
+ * ONNX Runtime: the graph after them (exported with the channels-last nodes between
+ * Transposes and the weights unpacked) computes what the original does.
+ */
+class ChooseLayoutTest {
+    private static final String[] FUSIONS = {"fuse-conv-activation", "fuse-conv-residual"};
+
+    /**
+     * x [1,3,10,10]: Relu (before any convolution: stays NCHW), Conv 3x3 stride 2 + HardSwish,
+     * a depthwise 3x3, a 1x1 Conv of 6 outputs with the residual, a per-channel Mul by a
+     * [6,1,1] constant, GroupNormalization (one group, per-channel scale), GlobalAveragePool.
+     */
+    private static OnnxModelBuilder network() {
+        return new OnnxModelBuilder(21).input("x", 1, 3, 10, 10)
+                .initializer("w1", random(1, 6 * 3 * 9, 0.5f), 6, 3, 3, 3).initializer("b1", random(2, 6, 0.5f), 6)
+                .initializer("wd", random(3, 6 * 9, 0.5f), 6, 1, 3, 3)
+                .initializer("w2", random(4, 6 * 6, 0.5f), 6, 6, 1, 1)
+                .initializer("k", random(5, 6, 1f), 6, 1, 1)
+                .initializer("gamma", random(6, 6, 1f), 6).initializer("beta", random(7, 6, 1f), 6)
+                .node("Relu", "x", "r")
+                .node("Conv", "r,w1,b1", "c1", attr("pads", 1L, 1, 1, 1), attr("strides", 2L, 2))
+                .node("HardSwish", "c1", "a1")
+                .node("Conv", "a1,wd", "d", attr("pads", 1L, 1, 1, 1), attr("group", 6L))
+                .node("Conv", "d,w2", "c2")
+                .node("Add", "c2,a1", "s")
+                .node("Mul", "s,k", "m")
+                .node("GroupNormalization", "m,gamma,beta", "g", attr("num_groups", 1L))
+                .node("GlobalAveragePool", "g", "y")
+                .output("y");
+    }
+
+    private static PassHarness.Rewritten run(OnnxModelBuilder model, TargetProfile profile, int panel) {
+        return PassHarness.run(model.build(), new InputBindings(),
+                List.of(new ChooseLayout(profile), new PackWeights(panel)), FUSIONS);
+    }
+
+    @Test
+    void theConvolutionRegionMovesToChannelsLastWithOneTransposeAtEachBorder() {
+        PassHarness.Rewritten r = run(network(), TargetProfile.X86_64_V3, 0);
+        assertEquals(5, r.rewrites("choose-layout"), "3 convolutions, the Mul and the GroupNormalization");
+        Map<String, Integer> ops = r.ops();
+        assertEquals(3, ops.get("dev.kiln.FusedConv"));
+        assertEquals(1, ops.get("dev.kiln.GroupNormalization"));
+        assertEquals(2, ops.get("Transpose"), "in before the first Conv, out before GlobalAveragePool: " + ops);
+        assertEquals(1, ops.get("Relu"), "the Relu before any convolution stays in NCHW");
+        for (Node n : r.graph().nodes()) {
+            if (n.opType().equals(FusedConv.OP_TYPE)) {
+                assertTrue(FusedConv.layout(n).channelsLast(), n.describe());
+                assertEquals(FusedConv.params(n).outChannels(), FusedConv.layout(n).panel(), "one panel of all M");
+            }
+        }
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
+
+    @Test
+    void panelsNarrowerThanTheChannelsArePaddedAndStillComputeTheSame() {
+        PassHarness.Rewritten r = run(network(), TargetProfile.X86_64_V3, 4);
+        assertEquals(3, r.rewrites("pack-weights"));
+        for (Node n : r.graph().nodes()) {
+            if (n.opType().equals(FusedConv.OP_TYPE)) {
+                TensorType w = n.input(1).type();
+                assertEquals(2, w.dim(0), "6 output channels in 2 panels of 4: " + w);
+                assertEquals(4, w.dim(w.rank() - 1));
+            }
+        }
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
+
+    @Test
+    void aProfileThatPrefersNchwChangesNothing() {
+        TargetProfile nchw = new TargetProfile("test-nchw", "NCHW", 8, 1, 32 * 1024, 512 * 1024,
+                TargetProfile.Layout.NCHW);
+        PassHarness.Rewritten r = run(network(), nchw, 0);
+        assertEquals(0, r.rewrites("choose-layout"));
+        assertEquals(0, r.rewrites("pack-weights"), "only channels-last convolutions are packed");
+        assertEquals(null, r.ops().get("Transpose"));
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
+
+    @Test
+    void aConvolutionThatIsTheWholeGraphIsTransposedInAndOut() {
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("x", 2, 5, 7, 9)
+                .initializer("w", random(8, 4 * 5 * 6, 0.5f), 4, 5, 2, 3)
+                .node("Conv", "x,w", "y", attr("dilations", 2L, 1), attr("pads", 1L, 0, 0, 2)).output("y");
+        PassHarness.Rewritten r = run(m, TargetProfile.X86_64_V3, 0);
+        assertEquals(Map.of("Transpose", 2, "dev.kiln.FusedConv", 1), r.ops());
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
+
+    @Test
+    void packingPutsEachPanelsWeightsForOneInputValueSideBySide() {
+        // W [M=3, Cg=2, 1, 2] in panels of 2: [2 panels][1][2 taps][2 in][2 out], zeros for m = 3.
+        float[] w = new float[12];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i + 1; // w[o][c][0][t] = 1 + o*4 + c*2 + t
+        }
+        Node conv = new Node("Conv", "", "c", 13, new dev.kiln.compiler.ir.Attributes(), List.of(
+                new dev.kiln.compiler.ir.Value("x", new TensorType(dev.kiln.compiler.ir.ElementType.FLOAT, 1, 2, 4, 4)),
+                dev.kiln.compiler.ir.Value.constant("w", Tensor.ofFloats(new long[] {3, 2, 1, 2}, w))),
+                List.of(new dev.kiln.compiler.ir.Value("y", null)));
+        Conv.Params p = FusedConv.params(conv);
+        float[] packed = PackWeights.pack(conv.input(1).constant(), p, 2).floats();
+        assertArrayEquals(new float[] {
+            1, 5, 3, 7, // panel 0, tap 0: in 0 for out 0 and 1, in 1 for out 0 and 1
+            2, 6, 4, 8, // panel 0, tap 1
+            9, 0, 11, 0, // panel 1 (out 2 and the padding), tap 0
+            10, 0, 12, 0}, packed);
+    }
+}

@@ -1,0 +1,13 @@
+// The models of the five builds, in the project as a user keeps them: a Loop the compiler
+// cannot handle, a truncated file, and a model with a symbolic batch size.
+def root = new File(kilnRoot)
+def onnx = new File(basedir, 'src/main/onnx')
+onnx.mkdirs()
+def copy = { File from, String to -> java.nio.file.Files.copy(from.toPath(), new File(onnx, to).toPath(),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING) }
+copy(new File(root, 'conformance/onnx-node-tests/test_range_float_type_positive_delta_expanded/model.onnx'), 'range.onnx')
+def dynbatch = new File(root, 'examples/lowformer/fixtures/lowformer_tiny_op13_dynbatch.onnx')
+copy(dynbatch, 'dynbatch.onnx')
+def bytes = dynbatch.bytes
+new File(onnx, 'truncated.onnx').bytes = java.util.Arrays.copyOf(bytes, bytes.length.intdiv(2))
+true
