@@ -1,6 +1,7 @@
 package dev.kiln.codegen.opencl;
 
 import dev.kiln.codegen.opencl.kernels.ArgMaxKernel;
+import dev.kiln.codegen.opencl.kernels.AttentionKernel;
 import dev.kiln.codegen.opencl.kernels.BinaryKernel;
 import dev.kiln.codegen.opencl.kernels.CastKernel;
 import dev.kiln.codegen.opencl.kernels.ClipKernel;
@@ -43,12 +44,13 @@ final class ClKernels {
         add("", "PRelu", new PReluKernel());
         add("", "Where", new WhereKernel());
         add("", "Clip", new ClipKernel());
-        // Convolution, matrix products, normalisation, softmax, pooling
+        // Convolution, matrix products, attention, normalisation, softmax, pooling
         add("", "Conv", new ConvKernel());
         add(Node.KILN_DOMAIN, "FusedConv", new ConvKernel());
         add("", "ConvTranspose", new ConvTransposeKernel());
         add("", "MatMul", new MatMulKernel());
         add("", "Gemm", new GemmKernel());
+        add(Node.KILN_DOMAIN, "Attention", new AttentionKernel());
         add("", "Softmax", new SoftmaxKernel());
         add("", "LogSoftmax", new SoftmaxKernel());
         for (String op : NormalizationKernel.OPS) {

@@ -99,8 +99,7 @@ final class ClProgram {
                 outs.add(v.type().toString());
             }
         }
-        String op = (n.domain().isEmpty() ? "" : "kiln.") + n.opType();
-        return op + " " + name(n) + ": " + String.join(", ", ins) + " -> " + String.join(", ", outs);
+        return n.qualifiedOpType() + " " + name(n) + ": " + String.join(", ", ins) + " -> " + String.join(", ", outs);
     }
 
     private static String name(Node n) {

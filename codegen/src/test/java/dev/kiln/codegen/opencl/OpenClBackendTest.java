@@ -48,11 +48,11 @@ class OpenClBackendTest {
         while (kernel.find()) {
             kernels++;
             String first = kernel.group(1).lines().findFirst().orElseThrow();
-            assertTrue(first.matches("// (kiln\\.)?\\w+ '[^']*': .* -> .*"), kernel.group());
+            assertTrue(first.matches("// (dev\\.kiln\\.)?\\w+ '[^']*': .* -> .*"), kernel.group());
         }
         assertEquals(model.stats().kernelMethods(), kernels);
         assertEquals(kernels, program.split("__kernel ", -1).length - 1, "every kernel matched");
-        assertTrue(program.contains("// kiln.FusedConv '/stem/stem.0/stem.0.0/Conv': float[1,3,224,224], float[8,3,3,3], "
+        assertTrue(program.contains("// dev.kiln.FusedConv '/stem/stem.0/stem.0.0/Conv': float[1,3,224,224], float[8,3,3,3], "
                 + "float[8] -> float[1,8,112,112]\n"), "the first kernel names its node");
     }
 

@@ -11,6 +11,7 @@ import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ops.Activation;
 import dev.kiln.compiler.ops.Conv;
+import dev.kiln.compiler.ops.FusedConv;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,6 +40,12 @@ public final class ConvKernel implements ClKernel {
         if (w.in(0).elementType() != ElementType.FLOAT) {
             throw new CompileException(w.node().describe() + ": the opencl back end runs Conv on float only, not "
                     + w.in(0).elementType().onnxName());
+        }
+        FusedConv.Layout layout = FusedConv.layout(w.node());
+        if (layout.channelsLast() || layout.packed()) {
+            // choose-layout and pack-weights are the Java back ends' passes; this kernel reads ONNX's layout
+            throw new CompileException(w.node().describe() + ": the opencl back end runs FusedConv in ONNX's layout only ("
+                    + "channels_last = 0, packed_panel = 0), not " + layout);
         }
         Conv.Params p = Conv.params(w.node());
         int rank = p.spatialRank();
