@@ -34,7 +34,7 @@ public final class OperatorTable {
                 .append("- **").append(String.join("**, **", Backends.ids())).append("**: how each back end ")
                 .append("runs it: `kernel` (generated code), `vector kernel (float)` (a Vector API kernel for ")
                 .append("float tensors, the scalar kernel for the rest), ")
-                .append("`view` (no code: the output shares the input's buffer), or `compile time` (no kernel: ")
+                .append("`view` (no code: the output shares the input's buffer), `compile time` (no kernel: ")
                 .append("a pass removes the node (Dropout) or computes it while compiling, as in shape ")
                 .append("computations; where it cannot, compilation fails naming the node), or `none` (another ")
                 .append("back end has a kernel, this one does not: compiling a model that needs it fails naming the ")
