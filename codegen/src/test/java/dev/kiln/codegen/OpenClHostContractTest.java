@@ -140,6 +140,22 @@ class OpenClHostContractTest {
     }
 
     @Test
+    void aProgramTheDeviceCompilerRejectsIsAClearErrorWithTheBuildLog() throws Exception {
+        GeneratedModel g = Kiln.compile(OnnxImporter.convert(relu(), "relu.onnx", null, null),
+                opencl().withClassName("ReluModel"));
+        Map<String, String> sources = new HashMap<>(g.sources());
+        String cl = "kiln/generated/ReluModel.cl";
+        sources.put(cl, sources.get(cl) + "\n__kernel void broken(__global float* y) {\n    y[0] = undeclared;\n}\n");
+        Compiled c = new Compiled(g, InProcessJavac.compile(sources, getClass().getClassLoader(), g.backend().javacOptions())
+                .loadClass(g.qualifiedName()));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> c.load(null));
+        assertEquals("OpenClException", e.getClass().getSimpleName());
+        assertTrue(e.getMessage().contains("rejected ReluModel.cl (CL_BUILD_PROGRAM_FAILURE), a Kiln bug: "), e.getMessage());
+        assertTrue(e.getMessage().contains("undeclared"), "the first error line names the culprit: " + e.getMessage());
+        assertTrue(e.getMessage().contains("\nThe build log:\n"), e.getMessage());
+    }
+
+    @Test
     void aModelLargerThanTheDeviceAllowsIsAClearErrorAtLoad() throws Exception {
         // 1.2e9 doubles: 9.6 GB in one activation buffer, more than PoCL allows per buffer (and most GPUs hold)
         OnnxGraph graph = new OnnxGraph(13)
