@@ -24,7 +24,8 @@ final class ConformanceReport {
         s.append(String.format("%d tests: %d passed, %d failed, %d skipped%s.%n%n", results.size(),
                 count(results, TestResult.Status.PASSED), count(results, TestResult.Status.FAILED),
                 count(results, TestResult.Status.SKIPPED), unsupported == 0 ? ""
-                        : ", " + unsupported + " unsupported (an op the " + target + " back end does not run)"));
+                        : ", " + unsupported + " unsupported (a node the " + target
+                                + " back end does not run: an op it has no kernel for, or a type it cannot hold)"));
         s.append("Written by `kiln conformance ").append(suite).append(" --target ").append(target)
                 .append(" --report FILE`. Each test is compiled through the real emitter and in-process javac, ")
                 .append("and the generated class is run on the test's inputs (inputs that decide shapes are bound ")

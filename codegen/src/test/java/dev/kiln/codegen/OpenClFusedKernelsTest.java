@@ -36,10 +36,9 @@ class OpenClFusedKernelsTest {
     /** Inputs in [-scale, scale); at 60 the scores reach 10^4, where exp overflows unless the maximum is subtracted. */
     @ParameterizedTest(name = "N={0} heads={1} d={2} {3}x{4} opset {5} inputs to {6}")
     @CsvSource({
-        "1, 4, 32, 7, 7, 17, 2", // LowFormer-B0 stage 4
+        "1, 4, 32, 7, 7, 17, 2", // LowFormer-B0 stage 4 at 224 x 224
+        "1, 2, 16, 14, 14, 17, 2", // 196 keys: more than a work-group's items
         "2, 3, 5, 3, 5, 13, 2",
-        "1, 1, 1, 1, 1, 13, 2",
-        "1, 2, 16, 14, 14, 17, 2",
         "1, 2, 8, 4, 4, 13, 60"})
     void attentionMatchesOnnxRuntime(int n, int heads, int d, int h, int w, int opset, float scale) {
         TorchAttention a = new TorchAttention(n, heads, d, h, w).opset(opset);
@@ -48,9 +47,12 @@ class OpenClFusedKernelsTest {
         assertClose(OrtRunner.run(model, List.of(x)).get(0), run(model, x, Map.of("dev.kiln.Attention", 1)), "attention");
     }
 
-    /** A 2-D ConvTranspose becomes a phase Conv and, for stride 2 and 3, a DepthToSpace. */
+    /**
+     * A 2-D ConvTranspose becomes a phase Conv and a DepthToSpace (stride 1, a plain Conv, is in
+     * the node tests). Each case is one OpenCL program build, seconds on PoCL, so there are few.
+     */
     @ParameterizedTest(name = "C={0} M={1} {2}x{2} kernel {3} stride {4} pads {5}")
-    @CsvSource({"4, 6, 5, 4, 2, 1", "3, 2, 4, 4, 2, 1", "2, 3, 3, 3, 3, 0", "5, 4, 6, 3, 1, 1"})
+    @CsvSource({"4, 6, 5, 4, 2, 1", "2, 3, 3, 3, 3, 0"})
     void convTransposeAsConvMatchesOnnxRuntime(int c, int m, int side, int kernel, int stride, int pad) {
         ModelProto model = new OnnxModelBuilder(17).input("x", 1, c, side, side)
                 .initializer("w", OnnxModelBuilder.random(3, c * m * kernel * kernel, 0.5f), c, m, kernel, kernel)
@@ -60,8 +62,8 @@ class OpenClFusedKernelsTest {
                         OnnxModelBuilder.attr("pads", (long) pad, (long) pad, (long) pad, (long) pad))
                 .output("y").build();
         Tensor x = random(new long[] {1, c, side, side}, 12, 1);
-        Map<String, Integer> ops = stride == 1 ? Map.of("Conv", 1) : Map.of("Conv", 1, "DepthToSpace", 1);
-        assertClose(OrtRunner.run(model, List.of(x)).get(0), run(model, x, ops), "convtranspose");
+        assertClose(OrtRunner.run(model, List.of(x)).get(0), run(model, x, Map.of("Conv", 1, "DepthToSpace", 1)),
+                "convtranspose");
     }
 
     /** Compiles {@code model} for opencl, checks the ops the passes left, and runs it once. */
