@@ -70,15 +70,15 @@ public final class AttentionKernel implements ClKernel {
         k.add("// The scaled scores of query i against this item's keys j, and their maximum.\n");
         k.addStatement("float top = -INFINITY");
         r.share(k, "j", tokens);
-        k.addStatement("float s = 0.0f");
+        k.addStatement("float dot = 0.0f");
         k.beginControlFlow("for (int c = 0; c < $L; c++)", d);
-        k.addStatement("s += $L * $L", w.in(0).load("qb + " + IndexMath.scaled("c", xChannel) + " + "
+        k.addStatement("dot += $L * $L", w.in(0).load("qb + " + IndexMath.scaled("c", xChannel) + " + "
                 + IndexMath.scaled("i", xToken)), w.in(0).load("kb + " + IndexMath.scaled("c", xChannel) + " + "
                 + IndexMath.scaled("j", xToken)));
         k.endControlFlow();
-        k.addStatement("s *= $L", scale);
-        k.addStatement("score[j] = s");
-        k.addStatement("top = kiln_max(top, s)");
+        k.addStatement("dot *= $L", scale);
+        k.addStatement("score[j] = dot");
+        k.addStatement("top = kiln_max(top, dot)");
         k.endControlFlow();
         r.combine(k, "top", "kiln_max");
         k.add("// Softmax over the keys, the largest score subtracted first so that exp cannot overflow.\n");
