@@ -4,6 +4,8 @@ import dev.kiln.codegen.Backends;
 import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.ir.Graph;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +48,9 @@ final class BenchCommand implements Callable<Integer> {
     private List<Integer> threads;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Unmeasured runs per engine first (default: 5; with --suite by model, see docs/benchmarks.md).")
+            description = "Unmeasured runs per engine first (default: until 10 runs in a row in which the JIT "
+                    + "compiled nothing and Kiln allocated nothing, at most 2000 runs or 2 minutes; the count is "
+                    + "reported).")
     private Integer warmup;
 
     @Option(names = "--runs", paramLabel = "N",
@@ -111,8 +115,8 @@ final class BenchCommand implements Callable<Integer> {
         KilnOptions options = options(targets == null ? Backends.DEFAULT : targets.get(0))
                 .withBindings(binding.toBindings());
         BenchModel kiln = new BenchModel(model, options);
-        BenchReport report = measure(kiln, options, threads == null ? List.of(1) : threads,
-                warmup == null ? 5 : warmup, runs == null ? 15 : runs);
+        BenchReport report = measure(kiln, options, threads == null ? List.of(1) : threads, warmup,
+                runs == null ? 15 : runs);
         print(report, kiln.device);
         return 0;
     }
@@ -147,23 +151,67 @@ final class BenchCommand implements Callable<Integer> {
         Thread.sleep(PAUSE_MS);
     }
 
-    private BenchReport measure(BenchModel kiln, KilnOptions options, List<Integer> threadCounts, int warmupRuns,
+    /** Runs in a row without JIT activity or allocation by Kiln that end an automatic warm-up. */
+    private static final int QUIET_RUNS = 10;
+    private static final int MAX_WARMUP_RUNS = 2000;
+    private static final long MAX_WARMUP_NANOS = 120_000_000_000L;
+
+    /**
+     * Runs both engines unmeasured: {@code runs} times, or, for null, until {@link #QUIET_RUNS}
+     * runs in a row in which the JIT compiled nothing and Kiln allocated nothing (when it runs
+     * through {@code run(float[], float[])}; {@code run(Object...)} allocates its outputs). Vector code
+     * is slow and allocates until C2 has compiled it, and C2 compiles a kernel only after
+     * thousands of its loop iterations, later for kernels that run little per call; a fixed
+     * count is either too few for the vector back end or wasted on the scalar one.
+     *
+     * @return the runs made
+     */
+    private int warmUp(BenchModel kiln, OrtBench ort, float[][] data, Integer runs, AllocationMeter allocation)
+            throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean auto = runs == null;
+        long started = System.nanoTime();
+        long compiled = jit.getTotalCompilationTime();
+        int quiet = 0;
+        int done = 0;
+        while (auto ? quiet < QUIET_RUNS && done < MAX_WARMUP_RUNS && System.nanoTime() - started < MAX_WARMUP_NANOS
+                : done < runs) {
+            allocation.refreshThreads();
+            long before = allocation.total();
+            kiln.run(data);
+            long bytes = allocation.since(before);
+            if (ort != null) {
+                pauseBetweenEngines();
+                ort.timeOnce();
+                pauseBetweenEngines();
+            }
+            done++;
+            long now = jit.getTotalCompilationTime();
+            quiet = now == compiled && (bytes == 0 || !kiln.runsIntoCallersArray()) ? quiet + 1 : 0;
+            compiled = now;
+        }
+        return done;
+    }
+
+    private BenchReport measure(BenchModel kiln, KilnOptions options, List<Integer> threadCounts, Integer warmupRuns,
                                 int measuredRuns) throws Exception {
         AllocationMeter allocation = new AllocationMeter();
         Graph graph = kiln.graph();
         float[][] data = ModelInputs.random(graph, seed);
         List<BenchReport.Result> results = new ArrayList<>();
         Double sessionMs = null;
+        int warmedUp = 0;
         for (int t : threadCounts) {
             kiln.setThreads(t);
             try (OrtBench ort = noOnnxRuntime ? null : new OrtBench(model, graph.inputs(), data, t)) {
                 if (ort != null && sessionMs == null) {
                     sessionMs = ort.sessionMs;
                 }
+                warmedUp = Math.max(warmedUp, warmUp(kiln, ort, data, warmupRuns, allocation));
                 double[] kilnMs = new double[measuredRuns];
                 double[] ortMs = new double[measuredRuns];
                 long allocated = 0;
-                for (int i = -warmupRuns; i < measuredRuns; i++) {
+                for (int i = 0; i < measuredRuns; i++) {
                     allocation.refreshThreads();
                     long before = allocation.total();
                     long start = System.nanoTime();
@@ -176,11 +224,9 @@ final class BenchCommand implements Callable<Integer> {
                         o = ort.timeOnce();
                         pauseBetweenEngines();
                     }
-                    if (i >= 0) {
-                        kilnMs[i] = k;
-                        ortMs[i] = o;
-                        allocated += bytes;
-                    }
+                    kilnMs[i] = k;
+                    ortMs[i] = o;
+                    allocated += bytes;
                 }
                 results.add(BenchReport.Result.of(t, BenchReport.Latency.of(kilnMs, allocated / measuredRuns),
                         ort == null ? null : BenchReport.Latency.of(ortMs, null)));
@@ -190,7 +236,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version"), System.getProperty("java.vendor"),
                 System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors(),
-                warmupRuns, measuredRuns, kiln.generated.compilation().macs(), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
+                warmedUp, measuredRuns, kiln.generated.compilation().macs(), kiln.compileMs, kiln.javacMs, kiln.loadMs, sessionMs,
                 kiln.arenaBytes(), kiln.intermediateBytes(), results);
     }
 

@@ -101,7 +101,8 @@ final class BenchDoc {
         }
         rows.stream().filter(r -> r.report() != null && r.report().cpu() != null).findFirst().ifPresent(r ->
                 s.append("- Kiln's CPU profile (`--cpu`): ").append(r.report().cpu()).append(".\n"));
-        s.append(f("- Runs per engine, alternating in one JVM: %s. Rows marked † were measured again because a "
+        s.append(f("- Runs per engine, alternating in one JVM, after warming up until the JIT had compiled nothing "
+                + "and Kiln allocated nothing for 10 runs in a row: %s. Rows marked † were measured again because a "
                 + "90th percentile was over %.1f x its minimum; the measurement with the smaller spread is kept.%n%n",
                 schedule(rows), BenchSuite.NOISY_SPREAD));
 
@@ -249,8 +250,7 @@ final class BenchDoc {
         Map<String, String> byBatch = new LinkedHashMap<>();
         for (BenchSuite.Row r : rows) {
             if (r.report() != null) {
-                byBatch.putIfAbsent("batch " + r.model().batch(), r.report().warmup() + " warm-up and "
-                        + r.report().runs() + " measured runs");
+                byBatch.putIfAbsent("batch " + r.model().batch(), r.report().runs() + " measured runs");
             }
         }
         List<String> parts = new ArrayList<>();

@@ -90,6 +90,14 @@ final class BenchModel {
         }
     }
 
+    /**
+     * Whether calls go through a Java back end's {@code run(float[], float[])}, which allocates
+     * nothing once compiled (the OpenCL host class's allocates JOCL's pointers on every call).
+     */
+    boolean runsIntoCallersArray() {
+        return output != null && device == null;
+    }
+
     Graph graph() {
         return generated.compilation().model().graph();
     }

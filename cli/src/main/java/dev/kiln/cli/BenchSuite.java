@@ -203,9 +203,11 @@ final class BenchSuite {
 
     private Row measure(SuiteModel m, Jdk jdk, String target) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bench", options.modelsDir.resolve(m.fileName()).toString(),
-                "--target", target, "--threads", String.join(",", threads.stream().map(String::valueOf).toList()),
-                "--warmup", String.valueOf(warmup != null ? warmup : m.warmup()),
-                "--runs", String.valueOf(runs != null ? runs : m.runs())));
+                "--target", target, "--threads", String.join(",", threads.stream().map(String::valueOf).toList())));
+        if (warmup != null) {
+            command.addAll(List.of("--warmup", String.valueOf(warmup)));
+        }
+        command.addAll(List.of("--runs", String.valueOf(runs != null ? runs : m.runs())));
         if (cpu != null) {
             command.addAll(List.of("--cpu", cpu));
         }

@@ -16,10 +16,9 @@ import java.util.List;
  * @param key the name {@code --models} takes
  * @param name the name in the tables
  * @param batch images per call: 1, or 8 for the throughput rows (a dynamic-batch export bound with --dim)
- * @param warmup unmeasured runs per engine
  * @param runs measured runs per engine
  */
-record SuiteModel(String key, String name, Family family, int batch, int warmup, int runs) {
+record SuiteModel(String key, String name, Family family, int batch, int runs) {
     /** The export script that makes a model. */
     enum Family {
         LOWFORMER("examples/lowformer/export/export.py"),
@@ -35,23 +34,22 @@ record SuiteModel(String key, String name, Family family, int batch, int warmup,
     static final int OPSET = 13;
 
     /**
-     * Batch 1: 3 warm-up and 9 measured runs (the java back end needs 0.4 to 0.8 s for B0
-     * and 3 to 5 s for B3 per run on the shared 2-core baseline machine, and its loops are
-     * compiled by C2 within the first run). Batch 8 costs eight times as much: 2 and 5, for
-     * B0 and B1 only, which keeps the whole suite within about 40 minutes on that machine.
+     * Batch 1: 9 measured runs (the java back end needed 0.4 to 0.8 s for B0 and 3 to 5 s
+     * for B3 per run on the shared 2-core baseline machine). Batch 8 costs eight times as
+     * much: 5, for B0 and B1 only. Each warms up until the JIT is quiet (kiln bench).
      */
     static List<SuiteModel> all() {
         List<SuiteModel> all = new ArrayList<>();
         String[][] lowformer = {{"b0", "B0"}, {"b1", "B1"}, {"b15", "B1.5"}, {"b2", "B2"}, {"b3", "B3"},
             {"e1", "E1"}, {"e2", "E2"}, {"e3", "E3"}};
         for (String[] v : lowformer) {
-            all.add(new SuiteModel(v[0], "LowFormer-" + v[1], Family.LOWFORMER, 1, 3, 9));
+            all.add(new SuiteModel(v[0], "LowFormer-" + v[1], Family.LOWFORMER, 1, 9));
         }
         for (String m : List.of("resnet18", "mobilenet_v3_small", "efficientnet_b0")) {
-            all.add(new SuiteModel(m, m, Family.TORCHVISION, 1, 3, 9));
+            all.add(new SuiteModel(m, m, Family.TORCHVISION, 1, 9));
         }
-        all.add(new SuiteModel("b0", "LowFormer-B0", Family.LOWFORMER, 8, 2, 5));
-        all.add(new SuiteModel("b1", "LowFormer-B1", Family.LOWFORMER, 8, 2, 5));
+        all.add(new SuiteModel("b0", "LowFormer-B0", Family.LOWFORMER, 8, 5));
+        all.add(new SuiteModel("b1", "LowFormer-B1", Family.LOWFORMER, 8, 5));
         return all;
     }
 

@@ -35,7 +35,7 @@ class BenchDocTest {
         BenchSuite.Jdk jdk = new BenchSuite.Jdk(Path.of(System.getProperty("java.home")),
                 BenchSuite.parse(peak.out(), BenchSuite.PeakReport.class, "--fma-peak"));
         BenchReport report = BenchSuite.parse(bench.out(), BenchReport.class, "bench");
-        SuiteModel tiny = new SuiteModel("tiny", "LowFormer-tiny", SuiteModel.Family.LOWFORMER, 1, 0, 1);
+        SuiteModel tiny = new SuiteModel("tiny", "LowFormer-tiny", SuiteModel.Family.LOWFORMER, 1, 1);
         List<String> command = List.of("bench", "m.onnx", "--target", "java");
         BenchSuite.Row row = new BenchSuite.Row(tiny, jdk, "java", report, null, 2, 1.5, command);
         Machine machine = Machine.read();

@@ -11,14 +11,14 @@ class KilnCommandTest {
         Cli.Result r = Cli.run("frobnicate", "model.onnx");
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals("kiln: error: unknown command 'frobnicate' (commands: compile, run, verify, bench, inspect,"
-                + " operators, conformance, demo, help) (see 'kiln --help')\n", r.err());
+                + " print, operators, conformance, demo, help) (see 'kiln --help')\n", r.err());
     }
 
     @Test
     void noCommandListsTheCommands() {
         Cli.Result r = Cli.run();
         assertEquals(2, r.exitCode(), r.toString());
-        assertEquals("kiln: error: no command given (commands: compile, run, verify, bench, inspect, operators,"
-                + " conformance, demo, help) (see 'kiln --help')\n", r.err());
+        assertEquals("kiln: error: no command given (commands: compile, run, verify, bench, inspect, print,"
+                + " operators, conformance, demo, help) (see 'kiln --help')\n", r.err());
     }
 }

@@ -129,9 +129,14 @@ class AttentionAgainstOnnxRuntimeTest {
         // The test tool that writes Kiln's graphs back as ONNX agrees on this layout too.
         assertClose(OrtRunner.run(IrExporter.export(c.model().graph(), 17), List.of(x)).get(0), kiln,
                 "IrExporter's channels-last Attention");
-        // The same loops with other strides: the channels-first kernel's result, bit for bit.
+        // The java back end runs the same loops with other strides: the channels-first kernel's result,
+        // bit for bit. The vector back end's channels-last kernel sums in vectors: within the tolerance.
         ModelProto channelsFirst = new TorchAttention(n, heads, d, h, w).opset(17).build().build();
-        Tensor nchw = kilnFused(channelsFirst, rotate(x, false), 1);
-        assertTrue(rotate(nchw, true).contentEquals(kiln), "channels last differs from channels first");
+        Tensor nchw = rotate(kilnFused(channelsFirst, rotate(x, false), 1), true);
+        if (KilnRunner.TARGET.equals("java")) {
+            assertTrue(nchw.contentEquals(kiln), "channels last differs from channels first");
+        } else {
+            assertClose(nchw, kiln, "channels last against channels first");
+        }
     }
 }

@@ -47,7 +47,8 @@ final class PassRecorder implements BiConsumer<Pass, Graph> {
         Map<Node, List<Node>> replacedNodes = new IdentityHashMap<>();
         Map<String, Integer> removed = new LinkedHashMap<>();
         for (Node n : gone) {
-            Node by = takenOverBy.get(n.origins().get(0));
+            // A node that an earlier pass added (a phase Conv) stands for no imported node: counted as removed.
+            Node by = n.origins().isEmpty() ? null : takenOverBy.get(n.origins().get(0));
             if (by != null) {
                 replacedNodes.computeIfAbsent(by, k -> new ArrayList<>()).add(n);
             } else {

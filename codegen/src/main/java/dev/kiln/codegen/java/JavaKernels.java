@@ -2,6 +2,7 @@ package dev.kiln.codegen.java;
 
 import dev.kiln.codegen.java.kernels.UnaryKernel;
 import dev.kiln.codegen.java.vector.VectorActivationKernel;
+import dev.kiln.codegen.java.vector.VectorAttentionKernel;
 import dev.kiln.codegen.java.vector.VectorBinaryKernel;
 import dev.kiln.codegen.java.vector.VectorFusedConvKernel;
 import dev.kiln.codegen.java.vector.VectorMatrixKernel;
@@ -39,6 +40,7 @@ public final class JavaKernels {
             k.add("", op, new VectorBinaryKernel());
         }
         k.add(Node.KILN_DOMAIN, "FusedConv", new VectorFusedConvKernel());
+        k.add(Node.KILN_DOMAIN, "Attention", new VectorAttentionKernel());
         k.add("", "MatMul", new VectorMatrixKernel());
         k.add("", "Gemm", new VectorMatrixKernel());
         return k;

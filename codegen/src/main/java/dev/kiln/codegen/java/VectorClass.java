@@ -55,6 +55,9 @@ final class VectorClass {
                 .initializer("$T.SPECIES_$L", VectorSpelling.FLOAT_VECTOR, lanes * 32).build());
         type.addField(FieldSpec.builder(int.class, "L", Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("Floats in one vector of {@link #S}.\n").initializer("$L", lanes).build());
+        type.addField(FieldSpec.builder(float[].class, "ZEROS", Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Two vectors of zeros: the bias of a convolution that has none.\n")
+                .initializer("new float[2 * L]").build());
         type.addField(FieldSpec.builder(boolean.class, "JDK17_LOOPS", Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("Whether the JIT is JDK 17's or close: its register tiles run fastest with a second loop\n"
                         + "variable for the weight index, JDK 25's with the index worked out from k (measured on both;\n"

@@ -10,15 +10,17 @@ import java.util.Set;
 /**
  * Arithmetic on {@code FloatVector}s of the vector kernel class's species {@code S}.
  * A literal operand uses the Vector API's scalar forms ({@code x.mul(0.5f)}), so
- * the code says what it computes without broadcasts. exp, tanh and erf are polynomials
- * ({@link VectorMath}), never {@code Math} per lane, written as statements: the spelt
- * expression names their result, and the caller adds {@link #takeStatements} before the
- * statement that uses it. min and max are the Vector API's, which keep Java's NaN rule.
+ * the code says what it computes without broadcasts. exp and tanh are the Vector API's
+ * lane operations, which the JDK compiles to its vector math library; erf is a
+ * polynomial ({@link VectorMath}) written as statements: the spelt expression names its
+ * result, and the caller adds {@link #takeStatements} before the statement that uses it.
+ * Never {@code Math} per lane. min and max are the Vector API's, which keep Java's NaN rule.
  *
  * <p>One spelling serves one method: the statements' locals are numbered within it.
  */
 public final class VectorSpelling implements Spelling {
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
+    static final ClassName OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");
 
     /** The blocks {@link #literal} returned, which the operators recognise as scalars. */
     private final Set<CodeBlock> literals = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -79,7 +81,7 @@ public final class VectorSpelling implements Spelling {
 
     @Override
     public CodeBlock neg(CodeBlock a) {
-        return CodeBlock.of("$L.neg()", vector(a));
+        return CodeBlock.of("$L.mul(-1f)", vector(a)); // not neg(): see VectorMath
     }
 
     @Override
@@ -99,12 +101,12 @@ public final class VectorSpelling implements Spelling {
 
     @Override
     public CodeBlock exp(CodeBlock a) {
-        return CodeBlock.of("$L", VectorMath.exp(statements, vector(a), prefix("exp")));
+        return CodeBlock.of("$L.lanewise($T.EXP)", vector(a), OPERATORS);
     }
 
     @Override
     public CodeBlock tanh(CodeBlock a) {
-        return CodeBlock.of("$L", VectorMath.tanh(statements, vector(a), prefix("tanh")));
+        return CodeBlock.of("$L.lanewise($T.TANH)", vector(a), OPERATORS);
     }
 
     @Override

@@ -102,8 +102,8 @@ final class VectorConvKernel {
         b.beginControlFlow("for (int pi = g * $L; pi < last; pi++)", perGroup);
         b.addStatement("int m0 = pi * $L", panel);
         b.addStatement("$L($L, w, wo + pi * $L, $L, y, yo + p0 * $L + m0, rows, Math.min($L, $L - m0), ws, wso + $L)",
-                tile, rowsOfA, (long) k * panel, w.hasIn(2) ? "b, bo + m0" : "null, 0", m, panel, m, ROWS * k);
-        String epilogue = epilogueMethod(w, m);
+                tile, rowsOfA, (long) k * panel, w.hasIn(2) ? "b, bo + m0" : "ZEROS, 0", m, panel, m, ROWS * k);
+        String epilogue = epilogueMethod(w, m, panel);
         if (epilogue != null) {
             b.addStatement("$L(y, yo + p0 * $L + m0, $L, rows, Math.min($L, $L - m0))", epilogue, m,
                     w.hasIn(3) ? "r, ro + p0 * " + m + " + m0" : "null, 0", panel, m);
@@ -160,7 +160,7 @@ final class VectorConvKernel {
      * tile: the constants of an activation there take vector registers from its loop, and it
      * spills (a tile with HardSwish ran at a third of the speed).
      */
-    private static String epilogueMethod(KernelWriter w, int m) {
+    private static String epilogueMethod(KernelWriter w, int m, int panel) {
         Activation act = Activation.read(w.node());
         boolean residual = w.hasIn(3);
         if (act == null && !residual) {
@@ -176,16 +176,19 @@ final class VectorConvKernel {
         if (residual) {
             c.addStatement("int ri = ro + i * $L", m);
         }
-        c.addStatement("int j = 0");
-        c.beginControlFlow("for (; j <= cols - L; j += L)");
+        c.add("// A whole panel's columns as vectors (a loop of constant length: see JDK17_LOOPS), else one by one.\n");
+        c.beginControlFlow("if (cols == $L)", panel);
+        c.beginControlFlow("for (int j = 0; j < $L; j += L)", panel);
         c.addStatement("$T v = $T.fromArray(S, y, yi + j)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
         c.add(spelling.takeStatements());
         c.addStatement("$L$L.intoArray(y, yi + j)", vector,
                 residual ? CodeBlock.of(".add($T.fromArray(S, r, ri + j))", Vectors.FLOAT_VECTOR) : "");
         c.endControlFlow();
-        c.beginControlFlow("for (; j < cols; j++)");
+        c.nextControlFlow("else");
+        c.beginControlFlow("for (int j = 0; j < cols; j++)");
         c.addStatement("float s = y[yi + j]");
         c.addStatement("y[yi + j] = $L$L", scalar, residual ? " + r[ri + j]" : "");
+        c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
         MethodSpec.Builder e = MethodSpec.methodBuilder("epilogue").addModifiers(Modifier.STATIC)
@@ -217,10 +220,10 @@ final class VectorConvKernel {
                 .addParameter(int.class, "rows").addParameter(int.class, "cols")
                 .addParameter(float[].class, "t").addParameter(int.class, "to");
         CodeBlock.Builder c = CodeBlock.builder();
-        c.addStatement("$T b0 = b == null ? $T.zero(S) : $T.fromArray(S, b, bo)", Vectors.FLOAT_VECTOR,
-                Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        c.addStatement("$T b1 = b == null ? $T.zero(S) : $T.fromArray(S, b, bo + L)", Vectors.FLOAT_VECTOR,
-                Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.add("// The bias (ZEROS for a convolution without one: a choice between two vectors here would make\n");
+        c.add("// JDK 17 box the accumulators whenever both kinds of caller share the tile).\n");
+        c.addStatement("$T b0 = $T.fromArray(S, b, bo)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.addStatement("$T b1 = $T.fromArray(S, b, bo + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
         StringBuilder init = new StringBuilder();
         for (int r = 0; r < ROWS; r++) {
             init.append(r == 0 ? "" : ", ").append("c").append(r).append("0 = b0, c").append(r).append("1 = b1");
