@@ -12,7 +12,6 @@ import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.SourceText;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.KilnVersion;
-import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Storage;
@@ -49,6 +48,7 @@ final class ModelClass {
     private final ClassName context;
     private final Graph graph;
     private final MemoryPlan plan;
+    private final ModelApi api;
 
     ModelClass(Compilation compilation, GenerateOptions options, String backend, Runtime rt, String fingerprint,
                List<JavaBackend.Step> steps, List<MethodSpec> kernels, List<FieldSpec> tables,
@@ -67,6 +67,7 @@ final class ModelClass {
         this.context = self.nestedClass("Context");
         this.graph = compilation.model().graph();
         this.plan = compilation.plan();
+        this.api = new ModelApi(compilation, rt);
     }
 
     /** The array a location is in, as an expression inside {@code Context}. */
@@ -91,7 +92,8 @@ final class ModelClass {
     String render() {
         TypeSpec.Builder type = TypeSpec.classBuilder(self).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addJavadoc(classDoc());
-        addConstants(type);
+        api.addConstants(type, fingerprint,
+                "Identifies this compile; the weight file must carry the same fingerprint.");
         if (vectorLanes > 0) {
             addVectorChoice(type);
         }
@@ -152,9 +154,10 @@ final class ModelClass {
     private CodeBlock classDoc() {
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("The model {@code $L}, compiled by Kiln to plain Java.\n\n", SourceText.comment(compilation.model().sourceName()));
-        b.add("<p>Inputs: $L.<br>\nOutputs: $L.\n\n", describe(graph.inputs(), false), describe(graph.outputs(), true));
+        b.add("<p>Inputs: $L.<br>\nOutputs: $L.\n\n", api.describe(graph.inputs(), false),
+                api.describe(graph.outputs(), true));
         b.add("<pre>{@code\n$L model = $L.load();\n", options.className(), options.className());
-        if (singleFloat()) {
+        if (api.singleFloat()) {
             b.add("float[] result = model.run(input);   // input.length == $L\n", graph.inputs().get(0).type().size());
         } else {
             b.add("Object[] outputs = model.run(input0, input1, ...);\n");
@@ -163,26 +166,6 @@ final class ModelClass {
         b.add("<p>An instance is safe to use from several threads at once: each calling thread gets its own\n");
         b.add("scratch memory. {@link #setThreads(int)} sets the threads one call uses.\n");
         return b.build();
-    }
-
-    private String describe(List<Value> values, boolean outputs) {
-        List<String> parts = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
-            parts.add("{@code " + SourceText.comment(name(i, outputs)).replace("}", ")") + "} " + values.get(i).type());
-        }
-        return parts.isEmpty() ? "none" : String.join(", ", parts);
-    }
-
-    /** The public name of graph input or output {@code i}. */
-    private String name(int i, boolean output) {
-        return output ? compilation.model().outputs().get(i).name() : graph.inputs().get(i).name();
-    }
-
-    /** Whether the model has one float input and one float output: the simple {@code run} forms exist. */
-    private boolean singleFloat() {
-        return graph.inputs().size() == 1 && graph.outputs().size() == 1
-                && graph.inputs().get(0).type().elementType() == ElementType.FLOAT
-                && graph.outputs().get(0).type().elementType() == ElementType.FLOAT;
     }
 
     /**
@@ -220,54 +203,6 @@ final class ModelClass {
                 .addStatement("return VECTOR ? $S : $S + VECTOR_UNAVAILABLE + $S",
                         "vector (" + vectorLanes + " float lanes)", "scalar (the vector kernels cannot run: ", ")")
                 .build());
-    }
-
-    private void addConstants(TypeSpec.Builder type) {
-        type.addField(FieldSpec.builder(String.class, "KILN_VERSION", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The Kiln version that generated this class.\n")
-                .initializer("$S", KilnVersion.VERSION).build());
-        type.addField(FieldSpec.builder(String.class, "MODEL_SHA256", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("SHA-256 of the ONNX file this class was compiled from.\n")
-                .initializer("$S", compilation.model().sha256()).build());
-        type.addField(FieldSpec.builder(String.class, "FINGERPRINT", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("Identifies this compile; the weight file must carry the same fingerprint.\n")
-                .initializer("$S", fingerprint).build());
-        TypeName infos = ParameterizedTypeName.get(ClassName.get(List.class), rt.get("TensorInfo"));
-        type.addField(FieldSpec.builder(infos, "INPUTS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The inputs {@code run} takes, in order: name, element type, shape.\n")
-                .initializer(infoList(graph.inputs(), false)).build());
-        type.addField(FieldSpec.builder(infos, "OUTPUTS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The outputs {@code run} returns, in order.\n")
-                .initializer(infoList(graph.outputs(), true)).build());
-        if (singleFloat()) {
-            type.addField(FieldSpec.builder(TypeName.INT, "INPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("Elements of the input array.\n")
-                    .initializer("$L", graph.inputs().get(0).type().size()).build());
-            type.addField(FieldSpec.builder(TypeName.INT, "OUTPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("Elements of the output array.\n")
-                    .initializer("$L", graph.outputs().get(0).type().size()).build());
-        }
-    }
-
-    private CodeBlock infoList(List<Value> values, boolean outputs) {
-        CodeBlock.Builder b = CodeBlock.builder().add("$T.unmodifiableList($T.asList(", java.util.Collections.class,
-                java.util.Arrays.class);
-        b.add("new $T[] {", rt.get("TensorInfo"));
-        for (int i = 0; i < values.size(); i++) {
-            TensorType t = values.get(i).type();
-            b.add(i == 0 ? "\n" : ",\n");
-            b.add("$>$>new $T($S, $S, new long[] {$L})$<$<", rt.get("TensorInfo"), name(i, outputs),
-                    t.elementType().onnxName(), joined(t.dims()));
-        }
-        return b.add("}))").build();
-    }
-
-    private static String joined(long[] dims) {
-        List<String> s = new ArrayList<>();
-        for (long d : dims) {
-            s.add(Long.toString(d));
-        }
-        return String.join(", ", s);
     }
 
     private void addFields(TypeSpec.Builder type) {
@@ -361,7 +296,7 @@ final class ModelClass {
     }
 
     private void addRunMethods(TypeSpec.Builder type) {
-        if (singleFloat()) {
+        if (api.singleFloat()) {
             type.addMethod(MethodSpec.methodBuilder("run").addModifiers(Modifier.PUBLIC).returns(float[].class)
                     .addJavadoc("Runs the model on {@code input} ($L) and returns a new output array ($L).\n",
                             graph.inputs().get(0).type(), graph.outputs().get(0).type())
@@ -373,9 +308,9 @@ final class ModelClass {
                     .addJavadoc("Runs the model on {@code input}, writing into {@code output}. Allocates nothing once\n"
                             + "the calling thread has run the model before.\n")
                     .addParameter(float[].class, "input").addParameter(float[].class, "output");
-            run.addStatement("checkLength(input, INPUT_SIZE, $S)", "input '" + name(0, false) + "' ("
+            run.addStatement("checkLength(input, INPUT_SIZE, $S)", "input '" + api.name(0, false) + "' ("
                     + graph.inputs().get(0).type() + ")");
-            run.addStatement("checkLength(output, OUTPUT_SIZE, $S)", "output '" + name(0, true) + "' ("
+            run.addStatement("checkLength(output, OUTPUT_SIZE, $S)", "output '" + api.name(0, true) + "' ("
                     + graph.outputs().get(0).type() + ")");
             run.addStatement("$T c = context()", context);
             run.addStatement("c.input0 = input");
@@ -402,10 +337,10 @@ final class ModelClass {
             TensorType t = graph.inputs().get(i).type();
             TypeName arr = JavaTypes.arrayType(t.elementType().storage());
             general.beginControlFlow("if (!(inputs[$L] instanceof $T))", i, arr)
-                    .addStatement("throw new IllegalArgumentException($S)", "input " + i + " '" + name(i, false)
+                    .addStatement("throw new IllegalArgumentException($S)", "input " + i + " '" + api.name(i, false)
                             + "' must be a " + arr + " (" + t + ")")
                     .endControlFlow();
-            general.addStatement("checkLength(($T) inputs[$L], $L, $S)", arr, i, t.size(), "input '" + name(i, false)
+            general.addStatement("checkLength(($T) inputs[$L], $L, $S)", arr, i, t.size(), "input '" + api.name(i, false)
                     + "' (" + t + ")");
         }
         general.addStatement("Object[] outputs = new Object[$L]", graph.outputs().size());

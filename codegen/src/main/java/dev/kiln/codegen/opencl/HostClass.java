@@ -6,16 +6,15 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.SourceText;
 import dev.kiln.codegen.java.JavaTypes;
+import dev.kiln.codegen.java.ModelApi;
 import dev.kiln.codegen.java.Runtime;
 import dev.kiln.compiler.Compilation;
 import dev.kiln.compiler.KilnVersion;
-import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Storage;
 import dev.kiln.compiler.ir.TensorType;
@@ -52,6 +51,7 @@ final class HostClass {
     private final Graph graph;
     private final MemoryPlan plan;
     private final int errorSlots;
+    private final ModelApi api;
 
     HostClass(Compilation compilation, GenerateOptions options, String fingerprint, boolean doubles,
               List<OpenClBackend.Step> steps) {
@@ -69,6 +69,7 @@ final class HostClass {
         this.graph = compilation.model().graph();
         this.plan = compilation.plan();
         this.errorSlots = (int) steps.stream().filter(s -> s.errorMessage() != null).count();
+        this.api = new ModelApi(compilation, rt);
     }
 
     /** The host class's buffer field holding a location. */
@@ -89,7 +90,9 @@ final class HostClass {
         TypeSpec.Builder type = TypeSpec.classBuilder(self).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(AutoCloseable.class)
                 .addJavadoc(classDoc());
-        addConstants(type);
+        api.addConstants(type, fingerprint,
+                "Identifies this compile; the weight file and the .cl program must carry the same.");
+        addErrorMessages(type);
         addFields(type);
         addLoading(type);
         addRunMethods(type);
@@ -120,9 +123,10 @@ final class HostClass {
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("The model {@code $L}, compiled by Kiln to OpenCL C kernels ({@code $L.cl}) run through JOCL.\n\n",
                 SourceText.comment(compilation.model().sourceName()), options.className());
-        b.add("<p>Inputs: $L.<br>\nOutputs: $L.\n\n", describe(graph.inputs(), false), describe(graph.outputs(), true));
+        b.add("<p>Inputs: $L.<br>\nOutputs: $L.\n\n", api.describe(graph.inputs(), false),
+                api.describe(graph.outputs(), true));
         b.add("<pre>{@code\ntry ($L model = $L.load()) {\n", options.className(), options.className());
-        if (singleFloat()) {
+        if (api.singleFloat()) {
             b.add("    float[] result = model.run(input);   // input.length == $L\n", graph.inputs().get(0).type().size());
         } else {
             b.add("    Object[] outputs = model.run(input0, input1, ...);\n");
@@ -137,50 +141,8 @@ final class HostClass {
         return b.build();
     }
 
-    private String describe(List<Value> values, boolean outputs) {
-        List<String> parts = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
-            parts.add("{@code " + SourceText.comment(name(i, outputs)).replace("}", ")") + "} " + values.get(i).type());
-        }
-        return parts.isEmpty() ? "none" : String.join(", ", parts);
-    }
-
-    /** The public name of graph input or output {@code i}. */
-    private String name(int i, boolean output) {
-        return output ? compilation.model().outputs().get(i).name() : graph.inputs().get(i).name();
-    }
-
-    private boolean singleFloat() {
-        return graph.inputs().size() == 1 && graph.outputs().size() == 1
-                && graph.inputs().get(0).type().elementType() == ElementType.FLOAT
-                && graph.outputs().get(0).type().elementType() == ElementType.FLOAT;
-    }
-
-    private void addConstants(TypeSpec.Builder type) {
-        type.addField(FieldSpec.builder(String.class, "KILN_VERSION", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The Kiln version that generated this class.\n")
-                .initializer("$S", KilnVersion.VERSION).build());
-        type.addField(FieldSpec.builder(String.class, "MODEL_SHA256", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("SHA-256 of the ONNX file this class was compiled from.\n")
-                .initializer("$S", compilation.model().sha256()).build());
-        type.addField(FieldSpec.builder(String.class, "FINGERPRINT", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("Identifies this compile; the weight file and the .cl program must carry the same.\n")
-                .initializer("$S", fingerprint).build());
-        TypeName infos = ParameterizedTypeName.get(ClassName.get(List.class), rt.get("TensorInfo"));
-        type.addField(FieldSpec.builder(infos, "INPUTS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The inputs {@code run} takes, in order: name, element type, shape.\n")
-                .initializer(infoList(graph.inputs(), false)).build());
-        type.addField(FieldSpec.builder(infos, "OUTPUTS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The outputs {@code run} returns, in order.\n")
-                .initializer(infoList(graph.outputs(), true)).build());
-        if (singleFloat()) {
-            type.addField(FieldSpec.builder(TypeName.INT, "INPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("Elements of the input array.\n")
-                    .initializer("$L", graph.inputs().get(0).type().size()).build());
-            type.addField(FieldSpec.builder(TypeName.INT, "OUTPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("Elements of the output array.\n")
-                    .initializer("$L", graph.outputs().get(0).type().size()).build());
-        }
+    /** {@code ERRORS}: what went wrong when a kernel set its error flag, by flag. */
+    private void addErrorMessages(TypeSpec.Builder type) {
         if (errorSlots > 0) {
             CodeBlock.Builder messages = CodeBlock.builder().add("{");
             for (OpenClBackend.Step s : steps) {
@@ -192,27 +154,6 @@ final class HostClass {
                     .addJavadoc("What went wrong when the kernel of error flag i set it.\n")
                     .initializer(messages.add("}").build()).build());
         }
-    }
-
-    private CodeBlock infoList(List<Value> values, boolean outputs) {
-        CodeBlock.Builder b = CodeBlock.builder().add("$T.unmodifiableList($T.asList(", java.util.Collections.class,
-                java.util.Arrays.class);
-        b.add("new $T[] {", rt.get("TensorInfo"));
-        for (int i = 0; i < values.size(); i++) {
-            TensorType t = values.get(i).type();
-            b.add(i == 0 ? "\n" : ",\n");
-            b.add("$>$>new $T($S, $S, new long[] {$L})$<$<", rt.get("TensorInfo"), name(i, outputs),
-                    t.elementType().onnxName(), joined(t.dims()));
-        }
-        return b.add("}))").build();
-    }
-
-    private static String joined(long[] dims) {
-        List<String> s = new ArrayList<>();
-        for (long d : dims) {
-            s.add(Long.toString(d));
-        }
-        return String.join(", ", s);
     }
 
     private void addFields(TypeSpec.Builder type) {
@@ -227,7 +168,7 @@ final class HostClass {
         }
         for (int i = 0; i < graph.inputs().size(); i++) {
             type.addField(FieldSpec.builder(buffer, "input" + i, Modifier.PRIVATE, Modifier.FINAL)
-                    .addJavadoc("Input '$L', copied in by each run.\n", SourceText.comment(name(i, false))).build());
+                    .addJavadoc("Input '$L', copied in by each run.\n", SourceText.comment(api.name(i, false))).build());
         }
         if (errorSlots > 0) {
             type.addField(FieldSpec.builder(buffer, "errors", Modifier.PRIVATE, Modifier.FINAL)
@@ -260,7 +201,7 @@ final class HostClass {
         }
         for (int i = 0; i < graph.inputs().size(); i++) {
             TensorType t = graph.inputs().get(i).type();
-            ctor.addStatement("input$L = session.buffer($S, $LL)", i, "input '" + name(i, false) + "'",
+            ctor.addStatement("input$L = session.buffer($S, $LL)", i, "input '" + api.name(i, false) + "'",
                     t.size() * bytes(t.elementType().storage()));
         }
         if (errorSlots > 0) {
@@ -406,7 +347,7 @@ final class HostClass {
     }
 
     private void addRunMethods(TypeSpec.Builder type) {
-        if (singleFloat()) {
+        if (api.singleFloat()) {
             type.addMethod(MethodSpec.methodBuilder("run").addModifiers(Modifier.PUBLIC).returns(float[].class)
                     .addJavadoc("Runs the model on {@code input} ($L) and returns a new output array ($L).\n",
                             graph.inputs().get(0).type(), graph.outputs().get(0).type())
@@ -417,9 +358,9 @@ final class HostClass {
             type.addMethod(MethodSpec.methodBuilder("run").addModifiers(Modifier.PUBLIC, Modifier.SYNCHRONIZED)
                     .addJavadoc("Runs the model on {@code input}, writing into {@code output}.\n")
                     .addParameter(float[].class, "input").addParameter(float[].class, "output")
-                    .addStatement("checkLength(input, INPUT_SIZE, $S)", "input '" + name(0, false) + "' ("
+                    .addStatement("checkLength(input, INPUT_SIZE, $S)", "input '" + api.name(0, false) + "' ("
                             + graph.inputs().get(0).type() + ")")
-                    .addStatement("checkLength(output, OUTPUT_SIZE, $S)", "output '" + name(0, true) + "' ("
+                    .addStatement("checkLength(output, OUTPUT_SIZE, $S)", "output '" + api.name(0, true) + "' ("
                             + graph.outputs().get(0).type() + ")")
                     .addStatement("requireOpen()")
                     .addStatement("session.write(input0, input)")
@@ -442,10 +383,10 @@ final class HostClass {
             TensorType t = graph.inputs().get(i).type();
             TypeName arr = JavaTypes.arrayType(t.elementType().storage());
             general.beginControlFlow("if (!(inputs[$L] instanceof $T))", i, arr)
-                    .addStatement("throw new IllegalArgumentException($S)", "input " + i + " '" + name(i, false)
+                    .addStatement("throw new IllegalArgumentException($S)", "input " + i + " '" + api.name(i, false)
                             + "' must be a " + arr + " (" + t + ")")
                     .endControlFlow();
-            general.addStatement("checkLength(inputs[$L], $L, $S)", i, t.size(), "input '" + name(i, false) + "' (" + t + ")");
+            general.addStatement("checkLength(inputs[$L], $L, $S)", i, t.size(), "input '" + api.name(i, false) + "' (" + t + ")");
         }
         general.addStatement("requireOpen()");
         for (int i = 0; i < graph.inputs().size(); i++) {
@@ -540,7 +481,7 @@ final class HostClass {
             for (OpenClBackend.Step s : steps.subList(from, to)) {
                 m.addComment("$L", comment(s));
                 m.addStatement("steps[$L] = session.step($S, new long[] {$L}, new long[] {$L}, $L)", s.index(), s.kernel(),
-                        joined(s.global()), joined(s.local()), String.join(", ", s.arguments()));
+                        ModelApi.joined(s.global()), ModelApi.joined(s.local()), String.join(", ", s.arguments()));
             }
             type.addMethod(m.build());
         }

@@ -62,23 +62,12 @@ public final class ConvKernel implements ClKernel {
         int m = p.outChannels();
         int cg = p.inChannels() / p.group();
         int mg = m / p.group();
-        int block = block(mg);
-        int blocks = m / block;
-        long images = w.in(0).type().dim(0);
-        if (outPlane == 0 || images == 0) {
+        int block = positionsByChannelBlocks(w, outPlane, m, mg);
+        if (block == 0) {
             return;
         }
-        long group = Math.min(ClKernelWriter.GROUP, Long.highestOneBit(outPlane) == outPlane ? outPlane
-                : Long.highestOneBit(outPlane) * 2);
-        w.range(new long[] {ClKernelWriter.roundUp(outPlane, group), images * blocks}, new long[] {group, 1});
+        int blocks = m / block;
         CodeBlock.Builder k = w.code();
-        k.add("// dimension 0: output position q; dimension 1: image n and block of $L output channels from m0\n", block);
-        k.addStatement("int q = get_global_id(0)");
-        if (outPlane % group != 0) {
-            k.beginControlFlow("if (q >= $L)", outPlane).addStatement("return").endControlFlow();
-        }
-        k.addStatement("int nb = get_global_id(1)");
-        k.addStatement("int m0 = nb % $L * $L", blocks, block);
         String groupOffset = p.group() == 1 ? "" : " + m0 / " + mg + " * " + cg;
         k.addStatement("int xb = (nb / $L * $L$L) * $L", blocks, p.inChannels(), groupOffset, inPlane);
         k.addStatement("int wb = m0 * $L", (long) cg * kernelSize);
@@ -142,6 +131,35 @@ public final class ConvKernel implements ClKernel {
             }
             k.addStatement("$L", w.out(0).store(at, CodeBlock.of("$L", acc)));
         }
+    }
+
+    /**
+     * Declares the NDRange of the convolution kernels, dimension 0 over the {@code outPlane}
+     * output positions of a plane, dimension 1 over the images and blocks of output channels,
+     * and in the body {@code q} (the position), {@code nb} (image and block) and {@code m0}
+     * (the block's first output channel).
+     *
+     * @return the output channels per block, 0 if there is nothing to compute
+     */
+    static int positionsByChannelBlocks(ClKernelWriter w, long outPlane, int outChannels, int channelsPerGroup) {
+        long images = w.in(0).type().dim(0);
+        if (outPlane == 0 || images == 0) {
+            return 0;
+        }
+        int block = block(channelsPerGroup);
+        int blocks = outChannels / block;
+        long group = Math.min(ClKernelWriter.GROUP, Long.highestOneBit(outPlane) == outPlane ? outPlane
+                : Long.highestOneBit(outPlane) * 2);
+        w.range(new long[] {ClKernelWriter.roundUp(outPlane, group), images * blocks}, new long[] {group, 1});
+        CodeBlock.Builder k = w.code();
+        k.add("// dimension 0: output position q; dimension 1: image n and block of $L output channels from m0\n", block);
+        k.addStatement("int q = get_global_id(0)");
+        if (outPlane % group != 0) {
+            k.beginControlFlow("if (q >= $L)", outPlane).addStatement("return").endControlFlow();
+        }
+        k.addStatement("int nb = get_global_id(1)");
+        k.addStatement("int m0 = nb % $L * $L", blocks, block);
+        return block;
     }
 
     /** Output channels per work item: the largest of 8, 4, 2 and 1 that divides the channels of a group. */

@@ -44,23 +44,12 @@ public final class ConvTransposeKernel implements ClKernel {
         int m = p.outChannels();
         int cg = p.inChannels() / p.group();
         int mg = m / p.group();
-        int block = ConvKernel.block(mg);
-        int blocks = m / block;
-        long images = w.in(0).type().dim(0);
-        if (outPlane == 0 || images == 0) {
+        int block = ConvKernel.positionsByChannelBlocks(w, outPlane, m, mg);
+        if (block == 0) {
             return;
         }
-        long group = Math.min(ClKernelWriter.GROUP, Long.highestOneBit(outPlane) == outPlane ? outPlane
-                : Long.highestOneBit(outPlane) * 2);
-        w.range(new long[] {ClKernelWriter.roundUp(outPlane, group), images * blocks}, new long[] {group, 1});
+        int blocks = m / block;
         CodeBlock.Builder k = w.code();
-        k.add("// dimension 0: output position q; dimension 1: image n and block of $L output channels from m0\n", block);
-        k.addStatement("int q = get_global_id(0)");
-        if (outPlane % group != 0) {
-            k.beginControlFlow("if (q >= $L)", outPlane).addStatement("return").endControlFlow();
-        }
-        k.addStatement("int nb = get_global_id(1)");
-        k.addStatement("int m0 = nb % $L * $L", blocks, block);
         k.addStatement("int c0 = $L", p.group() == 1 ? "0" : "m0 / " + mg + " * " + cg);
         k.addStatement("int xb = (nb / $L * $L + c0) * $L", blocks, p.inChannels(), inPlane);
         k.addStatement("int wb = (c0 * $L + $L) * $L", mg, mg == 1 ? "0" : "m0 % " + mg, kernelSize);
