@@ -3,6 +3,7 @@ package dev.kiln.codegen.java;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
@@ -22,7 +23,8 @@ import javax.lang.model.element.Modifier;
  * java back ends' model class, the opencl back end's host class): the public names of
  * its inputs and outputs, and the constants of DESIGN.md's contract ({@code KILN_VERSION},
  * {@code MODEL_SHA256}, {@code FINGERPRINT}, {@code INPUTS}, {@code OUTPUTS}, and
- * {@code INPUT_SIZE}/{@code OUTPUT_SIZE} for a one-float-in, one-float-out model).
+ * {@code INPUT_SIZE}/{@code OUTPUT_SIZE} for a one-float-in, one-float-out model), and
+ * the {@code load()} and {@code load(Path)} that read its weight file.
  */
 public final class ModelApi {
     private final Compilation compilation;
@@ -100,6 +102,70 @@ public final class ModelApi {
                     t.elementType().onnxName(), joined(t.dims()));
         }
         return b.add("}))").build();
+    }
+
+    /**
+     * {@code load()}, from the weight file beside the class on the class path, and
+     * {@code load(Path)}: both open the file and call the class's private
+     * {@code load(InputStream in, String source...)}, which reads it, then close it.
+     *
+     * @param self the generated class
+     * @param onto appended to the first sentence of their Javadoc (e.g. " onto the default device")
+     * @param moreArguments appended to the private {@code load}'s arguments (e.g. {@code ", null"})
+     * @param moreThrows more {@code @throws} lines for their Javadoc
+     */
+    public List<MethodSpec> loadFromClasspathAndPath(ClassName self, String onto, String moreArguments,
+                                                     CodeBlock moreThrows) {
+        ClassName weightError = rt.get("WeightFileException");
+        String resource = self.simpleName() + ".weights";
+        MethodSpec fromClasspath = MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(self)
+                .addJavadoc("Loads the weights from {@code $L}, a classpath resource beside this class$L.\n\n", resource,
+                        onto)
+                .addJavadoc("@throws $T if the resource is missing, truncated, or belongs to another model\n", weightError)
+                .addJavadoc(moreThrows)
+                .addStatement("$T in = $T.class.getResourceAsStream($S)", java.io.InputStream.class, self, resource)
+                .beginControlFlow("if (in == null)")
+                .addStatement("throw new $T($S)", weightError, "weight file " + resource + " not found on the classpath beside "
+                        + self.canonicalName())
+                .endControlFlow()
+                .beginControlFlow("try")
+                .addStatement("return load(in, $S$L)", "classpath resource " + resource, moreArguments)
+                .nextControlFlow("finally")
+                .addStatement("closeQuietly(in)")
+                .endControlFlow()
+                .build();
+        MethodSpec fromPath = MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
+                .addJavadoc("Loads the weights from a file$L.\n\n", onto)
+                .addJavadoc("@throws $T if the file is missing, truncated, or belongs to another model\n", weightError)
+                .addJavadoc(moreThrows)
+                .addParameter(java.nio.file.Path.class, "path")
+                .addStatement("$T in", java.io.InputStream.class)
+                .beginControlFlow("try")
+                .addStatement("in = $T.newInputStream(path)", java.nio.file.Files.class)
+                .nextControlFlow("catch ($T e)", java.io.IOException.class)
+                .addStatement("throw new $T($S + path + $S + e, e)", weightError, "cannot open weight file ", ": ")
+                .endControlFlow()
+                .beginControlFlow("try")
+                .addStatement("return load(new $T(in, 1 << 16), path.toString()$L)", java.io.BufferedInputStream.class,
+                        moreArguments)
+                .nextControlFlow("finally")
+                .addStatement("closeQuietly(in)")
+                .endControlFlow()
+                .build();
+        return List.of(fromClasspath, fromPath);
+    }
+
+    /** {@code closeQuietly(InputStream)}, which the {@code load} methods use. */
+    public static MethodSpec closeQuietly() {
+        return MethodSpec.methodBuilder("closeQuietly").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(java.io.InputStream.class, "in")
+                .beginControlFlow("try")
+                .addStatement("in.close()")
+                .nextControlFlow("catch ($T ignored)", java.io.IOException.class)
+                .addComment("nothing was read after this point; closing is best effort")
+                .endControlFlow()
+                .build();
     }
 
     /** Comma-separated numbers, for an array initializer. */

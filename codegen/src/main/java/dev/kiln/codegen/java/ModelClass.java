@@ -242,57 +242,22 @@ final class ModelClass {
         ctor.addStatement("weights.finish()");
         ctor.addStatement("pool = new $T(Math.max(1, Runtime.getRuntime().availableProcessors()))", rt.get("WorkerPool"));
         type.addMethod(ctor.build());
-        String resource = options.className() + ".weights";
-        type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
-                .addJavadoc("Loads the weights from {@code $L}, a classpath resource beside this class.\n\n", resource)
-                .addJavadoc("@throws $T if the resource is missing, truncated, or belongs to another model\n", weightError)
-                .addStatement("$T in = $T.class.getResourceAsStream($S)", java.io.InputStream.class, self, resource)
-                .beginControlFlow("if (in == null)")
-                .addStatement("throw new $T($S)", weightError, "weight file " + resource + " not found on the classpath beside "
-                        + self.canonicalName())
-                .endControlFlow()
-                .beginControlFlow("try")
-                .addStatement("return load(in, $S)", "classpath resource " + resource)
-                .nextControlFlow("finally")
-                .addStatement("closeQuietly(in)")
-                .endControlFlow()
-                .build());
+        List<MethodSpec> loads = api.loadFromClasspathAndPath(self, "", "", CodeBlock.of(""));
+        type.addMethod(loads.get(0));
         type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
                 .addJavadoc("Loads the weights from a stream (left open), for Android assets and other sources.\n\n")
                 .addJavadoc("@throws $T if the data is truncated or belongs to another model\n", weightError)
                 .addParameter(java.io.InputStream.class, "in")
                 .addStatement("return load(in, $S)", "stream")
                 .build());
-        type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
-                .addJavadoc("Loads the weights from a file.\n\n")
-                .addJavadoc("@throws $T if the file is missing, truncated, or belongs to another model\n", weightError)
-                .addParameter(java.nio.file.Path.class, "path")
-                .addStatement("$T in", java.io.InputStream.class)
-                .beginControlFlow("try")
-                .addStatement("in = $T.newInputStream(path)", java.nio.file.Files.class)
-                .nextControlFlow("catch ($T e)", java.io.IOException.class)
-                .addStatement("throw new $T($S + path + $S + e, e)", weightError, "cannot open weight file ", ": ")
-                .endControlFlow()
-                .beginControlFlow("try")
-                .addStatement("return load(new $T(in, 1 << 16), path.toString())", java.io.BufferedInputStream.class)
-                .nextControlFlow("finally")
-                .addStatement("closeQuietly(in)")
-                .endControlFlow()
-                .build());
+        type.addMethod(loads.get(1));
         type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(self)
                 .addParameter(java.io.InputStream.class, "in").addParameter(String.class, "source")
                 .addStatement("requireRuntime()")
                 .addStatement("return new $T($T.open(in, source, FINGERPRINT, KILN_VERSION))", self, weightFile)
                 .build());
         type.addMethod(requireRuntime());
-        type.addMethod(MethodSpec.methodBuilder("closeQuietly").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(java.io.InputStream.class, "in")
-                .beginControlFlow("try")
-                .addStatement("in.close()")
-                .nextControlFlow("catch ($T ignored)", java.io.IOException.class)
-                .addComment("nothing was read after this point; closing is best effort")
-                .endControlFlow()
-                .build());
+        type.addMethod(ModelApi.closeQuietly());
     }
 
     private void addRunMethods(TypeSpec.Builder type) {

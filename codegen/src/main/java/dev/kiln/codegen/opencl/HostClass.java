@@ -216,28 +216,13 @@ final class HostClass {
         ctor.endControlFlow();
         type.addMethod(ctor.build());
 
-        String resource = options.className() + ".weights";
-        type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
-                .addJavadoc("Loads the weights from {@code $L}, a classpath resource beside this class, onto the default\n",
-                        resource)
-                .addJavadoc("device.\n\n")
-                .addJavadoc("@throws $T if the resource is missing, truncated, or belongs to another model\n", weightError)
-                .addJavadoc("@throws $T if no OpenCL device can run the model\n", failure)
-                .addStatement("$T in = $T.class.getResourceAsStream($S)", java.io.InputStream.class, self, resource)
-                .beginControlFlow("if (in == null)")
-                .addStatement("throw new $T($S)", weightError, "weight file " + resource + " not found on the classpath beside "
-                        + self.canonicalName())
-                .endControlFlow()
-                .beginControlFlow("try")
-                .addStatement("return load(in, $S, null)", "classpath resource " + resource)
-                .nextControlFlow("finally")
-                .addStatement("closeQuietly(in)")
-                .endControlFlow()
-                .build());
+        CodeBlock noDevice = CodeBlock.of("@throws $T if no OpenCL device can run the model\n", failure);
+        List<MethodSpec> loads = api.loadFromClasspathAndPath(self, ", onto the default device", ", null", noDevice);
+        type.addMethod(loads.get(0));
         type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
                 .addJavadoc("Loads the weights from a stream (left open) onto the default device.\n\n")
                 .addJavadoc("@throws $T if the data is truncated or belongs to another model\n", weightError)
-                .addJavadoc("@throws $T if no OpenCL device can run the model\n", failure)
+                .addJavadoc(noDevice)
                 .addParameter(java.io.InputStream.class, "in")
                 .addStatement("return load(in, $S, null)", "stream")
                 .build());
@@ -250,23 +235,7 @@ final class HostClass {
                 .addParameter(java.io.InputStream.class, "in").addParameter(String.class, "device")
                 .addStatement("return load(in, $S, device)", "stream")
                 .build());
-        type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
-                .addJavadoc("Loads the weights from a file onto the default device.\n\n")
-                .addJavadoc("@throws $T if the file is missing, truncated, or belongs to another model\n", weightError)
-                .addJavadoc("@throws $T if no OpenCL device can run the model\n", failure)
-                .addParameter(java.nio.file.Path.class, "path")
-                .addStatement("$T in", java.io.InputStream.class)
-                .beginControlFlow("try")
-                .addStatement("in = $T.newInputStream(path)", java.nio.file.Files.class)
-                .nextControlFlow("catch ($T e)", java.io.IOException.class)
-                .addStatement("throw new $T($S + path + $S + e, e)", weightError, "cannot open weight file ", ": ")
-                .endControlFlow()
-                .beginControlFlow("try")
-                .addStatement("return load(new $T(in, 1 << 16), path.toString(), null)", java.io.BufferedInputStream.class)
-                .nextControlFlow("finally")
-                .addStatement("closeQuietly(in)")
-                .endControlFlow()
-                .build());
+        type.addMethod(loads.get(1));
         type.addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(self)
                 .addParameter(java.io.InputStream.class, "in").addParameter(String.class, "source")
                 .addParameter(String.class, "device")
@@ -313,14 +282,7 @@ final class HostClass {
                 .addStatement("closeQuietly(in)")
                 .endControlFlow()
                 .build());
-        type.addMethod(MethodSpec.methodBuilder("closeQuietly").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(java.io.InputStream.class, "in")
-                .beginControlFlow("try")
-                .addStatement("in.close()")
-                .nextControlFlow("catch ($T ignored)", java.io.IOException.class)
-                .addComment("nothing was read after this point; closing is best effort")
-                .endControlFlow()
-                .build());
+        type.addMethod(ModelApi.closeQuietly());
     }
 
     private static String reader(Storage s) {
