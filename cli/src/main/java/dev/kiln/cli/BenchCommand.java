@@ -122,9 +122,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         KilnOptions options = options(targets == null ? Backends.DEFAULT : targets.get(0))
                 .withBindings(binding.toBindings());
-        BenchReport report = measure(options, threads == null ? List.of(1) : threads, warmup,
+        BenchModel kiln = new BenchModel(model, options);
+        BenchReport report = measure(kiln, options, threads == null ? List.of(1) : threads, warmup,
                 runs == null ? 15 : runs);
-        print(report);
+        print(report, kiln.device);
         return 0;
     }
 
@@ -192,10 +193,9 @@ final class BenchCommand implements Callable<Integer> {
         });
     }
 
-    private BenchReport measure(KilnOptions options, List<Integer> threadCounts, Integer warmupRuns, int measuredRuns)
-            throws Exception {
+    private BenchReport measure(BenchModel kiln, KilnOptions options, List<Integer> threadCounts, Integer warmupRuns,
+                                int measuredRuns) throws Exception {
         AllocationMeter allocation = new AllocationMeter();
-        BenchModel kiln = new BenchModel(model, options);
         Graph graph = kiln.graph();
         float[][] data = ModelInputs.random(graph, seed);
         List<BenchReport.Result> results = new ArrayList<>();
@@ -241,7 +241,8 @@ final class BenchCommand implements Callable<Integer> {
                 kiln.arenaBytes(), kiln.intermediateBytes(), results);
     }
 
-    private void print(BenchReport r) {
+    /** Prints the report; {@code device} names the OpenCL device (null for the Java back ends). */
+    private void print(BenchReport r, String device) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = r.toJson();
@@ -255,6 +256,9 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("bench %s (target %s, cpu %s), %s %s, %d warm-up and %d measured runs each, alternating%n",
                 r.model(), r.target(), r.cpu(), System.getProperty("java.vm.name"), System.getProperty("java.version"), r.warmup(),
                 r.runs());
+        if (device != null) {
+            out.printf("OpenCL device: %s; load() includes building the OpenCL program%n", device);
+        }
         out.printf("%.1f MMACs per call; compile %.2f s, javac %.2f s, load() %.0f ms%s; arena %.1f MB "
                         + "(intermediates %.1f MB)%n", r.macs() / 1e6, r.compileMs() / 1e3, r.javacMs() / 1e3,
                 r.loadMs(), r.onnxruntimeSessionMs() == null ? ""

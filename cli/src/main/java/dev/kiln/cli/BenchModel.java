@@ -33,6 +33,8 @@ final class BenchModel {
     private final MethodHandle runInto;
     private final MethodHandle runObjects;
     private final float[] output;
+    /** The OpenCL device the model runs on (the host class's {@code device()}), null for the Java back ends. */
+    final String device;
 
     BenchModel(Path model, KilnOptions options) {
         long t0 = System.nanoTime();
@@ -70,6 +72,7 @@ final class BenchModel {
                     MethodType.methodType(void.class, float[].class, float[].class)).bindTo(instance) : null;
             this.runObjects = lookup.findVirtual(type, "run", MethodType.methodType(Object[].class, Object[].class))
                     .bindTo(instance);
+            this.device = hasDevice(type) ? (String) type.getMethod("device").invoke(instance) : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
@@ -79,9 +82,20 @@ final class BenchModel {
         }
     }
 
-    /** Whether calls go through {@code run(float[], float[])}, which allocates nothing once compiled. */
+    private static boolean hasDevice(Class<?> type) {
+        try {
+            return type.getMethod("device").getReturnType() == String.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether calls go through a Java back end's {@code run(float[], float[])}, which allocates
+     * nothing once compiled (the OpenCL host class's allocates JOCL's pointers on every call).
+     */
     boolean runsIntoCallersArray() {
-        return output != null;
+        return output != null && device == null;
     }
 
     Graph graph() {

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.codegen.conformance.ConformanceBatch;
 import dev.kiln.codegen.conformance.ConformanceRunner;
 import dev.kiln.codegen.conformance.TestResult;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine;
@@ -36,6 +38,12 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "REGEX", description = "Run only tests whose name contains a match.")
     private String filter;
 
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+            description = "Compile and run up to N tests as one model (each graph unchanged, each test checked on its own"
+                    + " outputs; a batch that fails as a whole reruns its tests alone). Saves javac and, for --target opencl,"
+                    + " the OpenCL program build per test. Default: 1.")
+    private int batch;
+
     @Option(names = "--report", paramLabel = "FILE",
             description = "Also write a Markdown report: a table per operator and the list of failures.")
     private Path report;
@@ -46,38 +54,58 @@ final class ConformanceCommand implements Callable<Integer> {
             throw new KilnException(suite + ": not a folder");
         }
         Pattern pattern = pattern();
+        if (batch < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
+        }
         ConformanceRunner runner = ConformanceRunner.forSuite(suite, target.options());
         PrintWriter out = spec.commandLine().getOut();
-        List<TestResult> results = new ArrayList<>();
+        List<Path> tests = new ArrayList<>();
         for (Path test : ConformanceRunner.tests(suite)) {
-            if (pattern != null && !pattern.matcher(test.getFileName().toString()).find()) {
-                continue;
+            if (pattern == null || pattern.matcher(test.getFileName().toString()).find()) {
+                tests.add(test);
             }
-            TestResult r = runOne(runner, test);
-            results.add(r);
-            if (r.status() == TestResult.Status.FAILED) {
-                out.println("FAILED " + r.test() + " (" + r.op() + "): " + r.detail());
-                out.flush();
-            }
+        }
+        List<TestResult> results = new ArrayList<>();
+        for (int from = 0; from < tests.size(); from += batch) {
+            results.addAll(runBatch(runner, tests.subList(from, Math.min(tests.size(), from + batch)), r -> {
+                if (r.status() == TestResult.Status.FAILED) {
+                    out.println("FAILED " + r.test() + " (" + r.op() + "): " + r.detail());
+                    out.flush();
+                }
+            }));
         }
         long passed = count(results, TestResult.Status.PASSED);
         long failed = count(results, TestResult.Status.FAILED);
         long skipped = count(results, TestResult.Status.SKIPPED);
+        long unsupported = count(results, TestResult.Status.UNSUPPORTED);
         if (report != null) {
             writeReport(results);
         }
-        out.println("conformance: " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
+        out.println("conformance: " + passed + " passed, " + failed + " failed, " + skipped + " skipped"
+                + (unsupported == 0 ? "" : ", " + unsupported + " unsupported by the " + target.target() + " back end"));
         out.flush();
         return failed > 0 ? Kiln.EXIT_MISMATCH : 0;
     }
 
-    /** One test; an unexpected exception fails that test instead of ending the whole run. */
-    private static TestResult runOne(ConformanceRunner runner, Path test) {
+    /**
+     * A batch of tests; an unexpected exception fails those tests instead of ending the whole run
+     * (the batch is rerun test by test, so it fails only the test that throws).
+     */
+    private static List<TestResult> runBatch(ConformanceRunner runner, List<Path> tests, Consumer<TestResult> each) {
         try {
-            return runner.run(test);
+            return new ConformanceBatch(runner, tests.size()).run(tests, each);
         } catch (RuntimeException | StackOverflowError e) {
-            return new TestResult(test.getFileName().toString(), "?", TestResult.Status.FAILED,
+            if (tests.size() > 1) {
+                List<TestResult> alone = new ArrayList<>();
+                for (Path test : tests) {
+                    alone.addAll(runBatch(runner, List.of(test), each));
+                }
+                return alone;
+            }
+            TestResult r = new TestResult(tests.get(0).getFileName().toString(), "?", TestResult.Status.FAILED,
                     "internal error: " + e.toString().lines().findFirst().orElse(""));
+            each.accept(r);
+            return List.of(r);
         }
     }
 

@@ -20,9 +20,12 @@ final class ConformanceReport {
         }
         StringBuilder s = new StringBuilder();
         s.append("# Kiln conformance: ").append(suite).append(" (target ").append(target).append(")\n\n");
-        s.append(String.format("%d tests: %d passed, %d failed, %d skipped.%n%n", results.size(),
+        long unsupported = count(results, TestResult.Status.UNSUPPORTED);
+        s.append(String.format("%d tests: %d passed, %d failed, %d skipped%s.%n%n", results.size(),
                 count(results, TestResult.Status.PASSED), count(results, TestResult.Status.FAILED),
-                count(results, TestResult.Status.SKIPPED)));
+                count(results, TestResult.Status.SKIPPED), unsupported == 0 ? ""
+                        : ", " + unsupported + " unsupported (a node the " + target
+                                + " back end does not run: an op it has no kernel for, or a type it cannot hold)"));
         s.append("Written by `kiln conformance ").append(suite).append(" --target ").append(target)
                 .append(" --report FILE`. Each test is compiled through the real emitter and in-process javac, ")
                 .append("and the generated class is run on the test's inputs (inputs that decide shapes are bound ")
@@ -30,8 +33,9 @@ final class ConformanceReport {
                 .append("|actual − expected| <= 1e-7 + 1e-3·|expected| element-wise, NaN matching NaN. ")
                 .append("Only the documented skip list (Cast to and from the 8-, 4- and 2-bit types; ")
                 .append("`test_range_*_expanded`, which need Loop) may skip a test.\n\n");
-        s.append("| op | tests | passed | failed | skipped | skip reasons |\n");
-        s.append("|---|---:|---:|---:|---:|---|\n");
+        s.append("| op | tests | passed | failed | skipped |").append(unsupported == 0 ? "" : " unsupported |")
+                .append(" skip reasons |\n");
+        s.append("|---|---:|---:|---:|---:|").append(unsupported == 0 ? "" : "---:|").append("---|\n");
         byOp.forEach((op, list) -> {
             Set<String> reasons = new LinkedHashSet<>();
             list.stream().filter(r -> r.status() == TestResult.Status.SKIPPED).forEach(r -> reasons.add(r.detail()));
@@ -39,6 +43,7 @@ final class ConformanceReport {
                     .append(" | ").append(count(list, TestResult.Status.PASSED))
                     .append(" | ").append(count(list, TestResult.Status.FAILED))
                     .append(" | ").append(count(list, TestResult.Status.SKIPPED))
+                    .append(unsupported == 0 ? "" : " | " + count(list, TestResult.Status.UNSUPPORTED))
                     .append(" | ").append(cell(String.join("; ", reasons))).append(" |\n");
         });
         List<TestResult> failures = results.stream().filter(r -> r.status() == TestResult.Status.FAILED).toList();

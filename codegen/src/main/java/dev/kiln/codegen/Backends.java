@@ -1,6 +1,7 @@
 package dev.kiln.codegen;
 
 import dev.kiln.codegen.java.JavaBackend;
+import dev.kiln.codegen.opencl.OpenClBackend;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ public final class Backends {
     private static final Map<String, Backend> ALL = new LinkedHashMap<>();
 
     static {
-        for (Backend b : new Backend[] {JavaBackend.scalar(), JavaBackend.vector()}) {
+        for (Backend b : new Backend[] {JavaBackend.scalar(), JavaBackend.vector(), new OpenClBackend()}) {
             ALL.put(b.id(), b);
         }
     }

@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The output of a back end: Java source files by path relative to the output
- * directory, and the weight file that goes beside the model class.
+ * The output of a back end: source files by path relative to the output directory,
+ * and the weight file that goes beside the model class. Files that are not Java
+ * sources (the opencl back end's {@code M.cl}) are resources: like the weight file,
+ * they must end up beside the class on the classpath.
  *
- * @param sources source text by relative path, e.g. {@code kiln/generated/M.java}
+ * @param sources text by relative path, e.g. {@code kiln/generated/M.java}, {@code kiln/generated/M.cl}
  * @param fingerprint the compile's fingerprint, also in the weight file header
  * @param stats numbers for the summary and report
  */
@@ -72,9 +74,9 @@ public record GeneratedModel(String packageName, String className, Map<String, S
     }
 
     /**
-     * Like {@link #writeTo(Path)}, but with the sources under {@code sourceDir} and the
-     * weight file under {@code weightsDir}, at the same package path, for builds that keep
-     * sources and resources apart (the weight file must still end up beside the class).
+     * Like {@link #writeTo(Path)}, but with the Java sources under {@code sourceDir} and the
+     * weight file and other resources under {@code weightsDir}, at the same package path, for
+     * builds that keep sources and resources apart (they must still end up beside the class).
      *
      * @return the files written, sources first
      */
@@ -82,7 +84,7 @@ public record GeneratedModel(String packageName, String className, Map<String, S
         List<Path[]> moves = new ArrayList<>();
         try {
             for (Map.Entry<String, String> e : sources.entrySet()) {
-                Path target = sourceDir.resolve(e.getKey());
+                Path target = (e.getKey().endsWith(".java") ? sourceDir : weightsDir).resolve(e.getKey());
                 Files.createDirectories(target.getParent());
                 Path tmp = temporaryFileBeside(target);
                 moves.add(new Path[] {tmp, target});

@@ -37,7 +37,8 @@ public final class InProcessJavac {
     /**
      * Compiles {@code sources} (path -> text) with a back end's javac options (e.g.
      * {@code --release 8}) and returns a class loader that defines the compiled classes,
-     * with kiln-runtime-min from {@code parent}.
+     * with kiln-runtime-min from {@code parent}. Entries that are not {@code .java} files
+     * (an OpenCL program) are the loader's resources.
      *
      * @throws IllegalStateException with javac's messages if the source does not compile,
      *     which is a Kiln bug
@@ -53,8 +54,13 @@ public final class InProcessJavac {
             throw new IllegalStateException("no Java compiler in this runtime: run Kiln on a JDK, not a JRE");
         }
         List<JavaFileObject> units = new ArrayList<>();
+        Map<String, byte[]> resources = new HashMap<>();
         for (Map.Entry<String, String> e : sources.entrySet()) {
-            units.add(new Source(e.getKey(), e.getValue()));
+            if (e.getKey().endsWith(".java")) {
+                units.add(new Source(e.getKey(), e.getValue()));
+            } else {
+                resources.put(e.getKey(), e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, ByteArrayOutputStream> classes = new HashMap<>();
@@ -74,8 +80,8 @@ public final class InProcessJavac {
                     };
                 }
             };
-            List<String> options = new ArrayList<>(javacOptions);
-            options.addAll(List.of("-Xlint:-options", "-proc:none", "-g", "-classpath", runtimeClasspath()));
+            List<String> options = withRuntimeOnClasspath(javacOptions);
+            options.addAll(List.of("-Xlint:-options", "-proc:none", "-g"));
             boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
             if (!ok) {
                 StringBuilder s = new StringBuilder("generated code does not compile (a Kiln bug):");
@@ -101,7 +107,28 @@ public final class InProcessJavac {
                 }
                 return defineClass(name, b, 0, b.length);
             }
+
+            @Override
+            public java.io.InputStream getResourceAsStream(String name) {
+                byte[] r = resources.get(name);
+                return r != null ? new java.io.ByteArrayInputStream(r) : super.getResourceAsStream(name);
+            }
         });
+    }
+
+    /**
+     * The options with kiln-runtime-min on the class path: added to a class path the back
+     * end's options already name (the opencl back end's names JOCL), else as one of its own.
+     */
+    private static List<String> withRuntimeOnClasspath(List<String> javacOptions) {
+        List<String> options = new ArrayList<>(javacOptions);
+        int i = Math.max(options.indexOf("-classpath"), Math.max(options.indexOf("-cp"), options.indexOf("--class-path")));
+        if (i >= 0 && i + 1 < options.size()) {
+            options.set(i + 1, options.get(i + 1) + java.io.File.pathSeparator + runtimeClasspath());
+        } else {
+            options.addAll(List.of("-classpath", runtimeClasspath()));
+        }
+        return options;
     }
 
     /** Where kiln-runtime-min's classes are (a jar or a directory). */

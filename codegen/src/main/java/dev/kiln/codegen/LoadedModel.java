@@ -15,9 +15,10 @@ import java.util.Map;
 /**
  * A generated model compiled in process and instantiated with its weights, driven
  * through the generated class's public API by reflection. What {@code kiln run},
- * the conformance runner and the tests use.
+ * the conformance runner and the tests use. {@link #close()} releases what the model
+ * holds beyond the heap (an OpenCL model's device memory).
  */
-public final class LoadedModel {
+public final class LoadedModel implements AutoCloseable {
     private static final long IN_MEMORY_WEIGHTS = 1L << 30;
 
     private final Object instance;
@@ -124,6 +125,20 @@ public final class LoadedModel {
             throw rethrow(e);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Closes the model if its class has {@code close()} (the OpenCL host class does). */
+    @Override
+    public void close() {
+        if (instance instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -34,9 +34,15 @@ public final class OperatorTable {
                 .append("- **").append(String.join("**, **", Backends.ids())).append("**: how each back end ")
                 .append("runs it: `kernel` (generated code), `vector kernel (float)` (a Vector API kernel for ")
                 .append("float tensors, the scalar kernel for the rest), ")
-                .append("`view` (no code: the output shares the input's buffer), or `compile time` (no kernel: ")
+                .append("`view` (no code: the output shares the input's buffer), `compile time` (no kernel: ")
                 .append("a pass removes the node (Dropout) or computes it while compiling, as in shape ")
-                .append("computations; where it cannot, compilation fails naming the node).\n\n");
+                .append("computations; where it cannot, compilation fails naming the node), or `none` (another ")
+                .append("back end has a kernel, this one does not: compiling a model that needs it fails naming the ")
+                .append("node, and the conformance runner reports its tests unsupported).\n");
+        for (Backend b : backends) {
+            md.append("- **").append(b.id()).append("**: ").append(b.description()).append(".\n");
+        }
+        md.append('\n');
         table(md, ops.stream().filter(op -> op.domain().equals(Node.ONNX_DOMAIN)).toList(), backends);
         List<OpDef> own = ops.stream().filter(op -> !op.domain().equals(Node.ONNX_DOMAIN)).toList();
         if (!own.isEmpty()) {
@@ -57,7 +63,7 @@ public final class OperatorTable {
                     .append(" | ").append(opsets(op))
                     .append(" | ").append(describe(op.elementTypes()))
                     .append(" | ");
-            backends.forEach(b -> md.append(howItRuns(op, b)).append(" | "));
+            backends.forEach(b -> md.append(howItRuns(op, b, backends)).append(" | "));
             md.append(op.notes().replace("|", "\\|")).append(" |\n");
         }
     }
@@ -99,11 +105,14 @@ public final class OperatorTable {
         return op.minOpset() + "–" + op.maxOpset();
     }
 
-    private static String howItRuns(OpDef op, Backend backend) {
+    private static String howItRuns(OpDef op, Backend backend, List<Backend> all) {
         String kind = backend.kernelKind(op.domain(), op.opType());
         if (kind != null) {
             return kind;
         }
-        return op.isView(null) ? "view" : "compile time";
+        if (op.isView(null)) {
+            return "view";
+        }
+        return all.stream().anyMatch(b -> b.hasKernel(op.domain(), op.opType())) ? "none" : "compile time";
     }
 }

@@ -1,7 +1,7 @@
 package dev.kiln.codegen.conformance;
 
+import dev.kiln.codegen.Backend;
 import dev.kiln.codegen.GeneratedModel;
-import dev.kiln.codegen.Kiln;
 import dev.kiln.codegen.KilnOptions;
 import dev.kiln.codegen.LoadedModel;
 import dev.kiln.compiler.Compilation;
@@ -11,7 +11,6 @@ import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
-import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.onnx.TensorProtos;
@@ -37,7 +36,8 @@ import java.util.stream.Stream;
  * {@code test_data_set_0/input_N.pb} and {@code output_N.pb}) through the real
  * path: passes, back end, in-process javac, the generated class. Inputs that
  * decide shapes are bound as compile-time constants from the test data, the
- * others get their shapes from it, as a user would pass them.
+ * others get their shapes from it, as a user would pass them. A test whose compiled
+ * graph has a node the back end cannot run is UNSUPPORTED rather than failed.
  */
 public final class ConformanceRunner {
     private final KilnOptions options;
@@ -71,8 +71,41 @@ public final class ConformanceRunner {
         return opOfTest.getOrDefault(testDir.getFileName().toString(), "?");
     }
 
+    /**
+     * A test read and ready to compile: its model, the bindings that make its inputs concrete
+     * (those that decide shapes become constants), the runtime inputs and the expected outputs.
+     */
+    record Case(String name, String op, Model model, InputBindings bindings, List<Object> inputs, List<Tensor> expected) {
+    }
+
     /** Runs one test. Never throws for a failing model: a failure is a result. */
     public TestResult run(Path testDir) {
+        Object prepared = prepare(testDir);
+        if (prepared instanceof TestResult r) {
+            return r;
+        }
+        Case c = (Case) prepared;
+        try {
+            KilnOptions testOptions = options.withBindings(c.bindings()).withClassName("ConformanceTest");
+            Compilation compilation = Compilation.of(c.model(), testOptions.compileOptions());
+            TestResult unsupported = unsupported(c, compilation);
+            if (unsupported != null) {
+                return unsupported;
+            }
+            GeneratedModel generated = testOptions.backend().generate(compilation,
+                    testOptions.generateOptions("model.onnx"));
+            Object[] actual;
+            try (LoadedModel loaded = LoadedModel.of(generated)) {
+                actual = loaded.run(c.inputs().toArray());
+            }
+            return compare(c, compilation.model().graph().outputs(), actual);
+        } catch (RuntimeException e) {
+            return failure(c.name(), c.op(), e);
+        }
+    }
+
+    /** The test read from its folder, or its result when it cannot run (skipped, or unreadable). */
+    Object prepare(Path testDir) {
         String name = testDir.getFileName().toString();
         String skip = Skips.reason(name);
         String op = opOfTest.get(name);
@@ -87,49 +120,76 @@ public final class ConformanceRunner {
             Path data = testDir.resolve("test_data_set_0");
             List<Tensor> inputs = readAll(data, "input_");
             List<Tensor> expected = readAll(data, "output_");
-            String failure = check(model, inputs, expected);
-            return new TestResult(name, op, failure == null ? TestResult.Status.PASSED : TestResult.Status.FAILED,
-                    failure == null ? "" : failure);
-        } catch (CompileException | IllegalArgumentException | IllegalStateException | UncheckedIOException
-                 | ArithmeticException | IndexOutOfBoundsException | ClassCastException | NullPointerException e) {
-            return new TestResult(name, op == null ? "?" : op, TestResult.Status.FAILED, oneLine(e));
+            Graph graph = model.graph();
+            if (inputs.size() > graph.inputs().size()) {
+                return failed(name, op, "the test has " + inputs.size() + " inputs, the model " + graph.inputs().size());
+            }
+            Set<Value> shapeDeciding = shapeDeciding(graph);
+            InputBindings bindings = new InputBindings();
+            List<Object> runtimeInputs = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                Value v = graph.inputs().get(i);
+                Tensor t = inputs.get(i);
+                if (shapeDeciding.contains(v)) {
+                    bindings.constant(v.name(), t);
+                } else {
+                    bindings.shape(v.name(), t.type().dims());
+                    runtimeInputs.add(t.data());
+                }
+            }
+            return new Case(name, op, model, bindings, runtimeInputs, expected);
+        } catch (RuntimeException e) {
+            return failure(name, op == null ? "?" : op, e);
         }
     }
 
-    private String check(Model model, List<Tensor> inputs, List<Tensor> expected) {
-        Graph graph = model.graph();
-        if (inputs.size() > graph.inputs().size()) {
-            return "the test has " + inputs.size() + " inputs, the model " + graph.inputs().size();
-        }
-        Set<Value> shapeDeciding = shapeDecidingInputs(graph);
-        InputBindings bindings = new InputBindings();
-        List<Object> runtimeInputs = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            Value v = graph.inputs().get(i);
-            Tensor t = inputs.get(i);
-            if (shapeDeciding.contains(v)) {
-                bindings.constant(v.name(), t);
-            } else {
-                bindings.shape(v.name(), t.type().dims());
-                runtimeInputs.add(t.data());
-            }
-        }
-        GeneratedModel generated = Kiln.compile(model, options.withBindings(bindings).withClassName("ConformanceTest"));
-        Compilation c = generated.compilation();
-        LoadedModel loaded = LoadedModel.of(generated);
-        Object[] actual = loaded.run(runtimeInputs.toArray());
-        if (actual.length != expected.size()) {
-            return actual.length + " outputs, expected " + expected.size();
-        }
-        for (int i = 0; i < actual.length; i++) {
-            TensorType type = c.model().graph().outputs().get(i).type();
-            Tensor got = new Tensor(type, actual[i]);
-            String mismatch = TensorComparison.mismatch(expected.get(i), got, TensorComparison.RTOL, TensorComparison.ATOL);
-            if (mismatch != null) {
-                return "output " + i + " ('" + model.outputs().get(i).name() + "'): " + mismatch;
+    /** UNSUPPORTED if the back end cannot run one of the compiled graph's nodes, else null. */
+    TestResult unsupported(Case c, Compilation compilation) {
+        Backend backend = options.backend();
+        for (Node n : compilation.plan().kernels()) {
+            if (!backend.supports(n)) {
+                String on = n.inputs().stream().filter(v -> v != null).findFirst()
+                        .map(v -> " on " + v.type().elementType().onnxName()).orElse("");
+                return new TestResult(c.name(), c.op(), TestResult.Status.UNSUPPORTED, "the " + backend.id()
+                        + " back end does not run " + n.opType() + on);
             }
         }
         return null;
+    }
+
+    /** The result of comparing a test's outputs ({@code outputs} of the compiled graph, values {@code actual}). */
+    static TestResult compare(Case c, List<Value> outputs, Object[] actual) {
+        if (actual.length != c.expected().size()) {
+            return failed(c.name(), c.op(), actual.length + " outputs, expected " + c.expected().size());
+        }
+        for (int i = 0; i < actual.length; i++) {
+            Tensor got = new Tensor(outputs.get(i).type(), actual[i]);
+            String mismatch = TensorComparison.mismatch(c.expected().get(i), got, TensorComparison.RTOL,
+                    TensorComparison.ATOL);
+            if (mismatch != null) {
+                return failed(c.name(), c.op(), "output " + i + " ('" + c.model().outputs().get(i).name() + "'): " + mismatch);
+            }
+        }
+        return new TestResult(c.name(), c.op(), TestResult.Status.PASSED, "");
+    }
+
+    /** A failure from an exception Kiln or the generated code threw; anything else is not a test result. */
+    static TestResult failure(String name, String op, RuntimeException e) {
+        if (e instanceof CompileException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof UncheckedIOException || e instanceof ArithmeticException
+                || e instanceof IndexOutOfBoundsException || e instanceof ClassCastException
+                || e instanceof NullPointerException) {
+            return failed(name, op, oneLine(e));
+        }
+        throw e;
+    }
+
+    KilnOptions options() {
+        return options;
+    }
+
+    private static TestResult failed(String name, String op, String why) {
+        return new TestResult(name, op, TestResult.Status.FAILED, why);
     }
 
     /**
@@ -169,10 +229,6 @@ public final class ConformanceRunner {
             }
         }
         return inputs;
-    }
-
-    private static Set<Value> shapeDecidingInputs(Graph graph) {
-        return shapeDeciding(graph);
     }
 
     private static List<Tensor> readAll(Path dir, String prefix) {

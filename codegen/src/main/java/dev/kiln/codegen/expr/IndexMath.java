@@ -24,4 +24,13 @@ public final class IndexMath {
     public static String ceilDiv(String numerator, long divisor) {
         return divisor == 1 ? numerator : "(" + numerator + " + " + (divisor - 1) + ") / " + divisor;
     }
+
+    /**
+     * The coordinate along one axis of a row-major flat index: {@code flat / stride % extent},
+     * without the division for stride 1 and without the remainder on the outermost axis.
+     */
+    public static String coordinate(String flat, long stride, long extent, boolean outermost) {
+        String quotient = div(flat, stride);
+        return outermost ? quotient : quotient + " % " + extent;
+    }
 }

@@ -139,6 +139,56 @@ public final class Loops {
         }
     }
 
+    /** The number of elements visited: the product of the dimensions. */
+    public long size() {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /**
+     * Writes the offsets of one element, for kernels that run one work item per element
+     * (OpenCL) instead of loops: {@code flat} names an int variable holding the element's
+     * row-major index in the merged shape, in {@code [0, size())}. Declares {@code int i0,
+     * i1, ...} for the coordinates that some operand needs (an operand walked in order just
+     * uses {@code flat}), then writes the body given each operand's offset expression. The
+     * arithmetic is valid C as well as Java.
+     */
+    public void emitAt(CodeBlock.Builder code, String flat, java.util.function.Function<String[], CodeBlock> body) {
+        emitAt(code, flat, "i", body);
+    }
+
+    /** Like {@link #emitAt(CodeBlock.Builder, String, java.util.function.Function)}, naming the coordinates {@code prefix0, prefix1...}. */
+    public void emitAt(CodeBlock.Builder code, String flat, String prefix,
+                       java.util.function.Function<String[], CodeBlock> body) {
+        long[] inner = contiguous(dims);
+        boolean[] used = new boolean[dims.length];
+        String[] out = new String[strides.length];
+        for (int k = 0; k < strides.length; k++) {
+            if (Arrays.equals(strides[k], inner)) {
+                out[k] = flat;
+                continue;
+            }
+            String offset = "";
+            for (int d = 0; d < dims.length; d++) {
+                if (strides[k][d] != 0) {
+                    used[d] = true;
+                    offset = term(offset, prefix + d, strides[k][d]);
+                }
+            }
+            out[k] = offset.isEmpty() ? "0" : offset;
+        }
+        for (int d = 0; d < dims.length; d++) {
+            if (used[d]) {
+                String coordinate = IndexMath.div(flat, inner[d]);
+                code.addStatement("int $L$L = $L", prefix, d, d == 0 ? coordinate : coordinate + " % " + dims[d]);
+            }
+        }
+        code.add(body.apply(out));
+    }
+
     private String[] offsets(String[] base, String index, int d) {
         String[] out = new String[strides.length];
         for (int k = 0; k < strides.length; k++) {

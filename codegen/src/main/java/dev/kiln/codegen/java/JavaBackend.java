@@ -2,14 +2,12 @@ package dev.kiln.codegen.java;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeName;
 import dev.kiln.codegen.Backend;
+import dev.kiln.codegen.CopiedSource;
+import dev.kiln.codegen.Fingerprint;
 import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.GeneratedModel;
-import dev.kiln.codegen.SourceText;
 import dev.kiln.compiler.Compilation;
-import dev.kiln.compiler.CompileException;
-import dev.kiln.compiler.KilnVersion;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.ops.OpDef;
@@ -19,16 +17,7 @@ import dev.kiln.compiler.passes.PackWeights;
 import dev.kiln.compiler.passes.Pass;
 import dev.kiln.compiler.plan.MemoryPlan;
 import dev.kiln.compiler.target.TargetProfile;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -188,7 +177,7 @@ public final class JavaBackend implements Backend {
         MemoryPlan plan = compilation.plan();
         String runtimePackage = options.standalone() ? options.packageName() : Runtime.PACKAGE;
         Runtime rt = new Runtime(runtimePackage);
-        checkSupported(plan.kernels());
+        requireKernels(plan.kernels());
         OpRegistry registry = OpRegistry.standard();
         ConstantTables tables = new ConstantTables();
         HelperMethods modelHelpers = new HelperMethods();
@@ -208,7 +197,7 @@ public final class JavaBackend implements Backend {
                     : vector.emit(new KernelWriter(node, op, vk, compilation.profile(), inVectorClass), vk);
             steps.add(new Step(steps.size(), node, call(s, node, plan), v == null ? null : call(v, node, plan)));
         }
-        String fingerprint = fingerprint(compilation, options, id);
+        String fingerprint = Fingerprint.of(compilation, options, id);
         List<MethodSpec> scalarMethods = new ArrayList<>(scalar.methods());
         scalarMethods.addAll(modelHelpers.methods());
         ModelClass modelClass = new ModelClass(compilation, options, id, rt, fingerprint, steps, scalarMethods,
@@ -225,33 +214,12 @@ public final class JavaBackend implements Backend {
         }
         if (options.standalone()) {
             for (String name : Runtime.CLASSES) {
-                sources.put(dir + name + ".java", standaloneRuntimeSource(name, options.packageName()));
+                sources.put(dir + name + ".java", CopiedSource.of(JavaBackend.class, Runtime.PACKAGE, name, options.packageName()));
             }
         }
         return new GeneratedModel(options.packageName(), options.className(), sources, compilation, fingerprint,
                 new GeneratedModel.Stats(scalar.size() + vector.size(), steps.size(),
                         Math.max(scalar.largestBody(), vector.largestBody())));
-    }
-
-    /** Fails with one message naming every op this back end has no kernel for. */
-    private void checkSupported(List<Node> nodes) {
-        Map<String, List<String>> missing = new LinkedHashMap<>();
-        for (Node n : nodes) {
-            if (kernels.find(n) == null) {
-                missing.computeIfAbsent(n.qualifiedOpType() + " (opset " + n.opset() + ")", k -> new ArrayList<>())
-                        .add(n.name().isEmpty() ? "(unnamed)" : "'" + n.name() + "'");
-            }
-        }
-        if (!missing.isEmpty()) {
-            StringBuilder s = new StringBuilder("the " + id + " back end has no kernel for " + missing.size() + " op"
-                    + (missing.size() > 1 ? "s" : "") + ": ");
-            int i = 0;
-            for (Map.Entry<String, List<String>> e : missing.entrySet()) {
-                s.append(i++ == 0 ? "" : "; ").append(e.getKey()).append(" at ")
-                        .append(String.join(", ", e.getValue().subList(0, Math.min(3, e.getValue().size()))));
-            }
-            throw new CompileException(s.toString());
-        }
     }
 
     /** The call arguments: each operand's array and offset, the part's workspace slice if any, the range. */
@@ -269,34 +237,4 @@ public final class JavaBackend implements Backend {
         return b.add("lo, hi").build();
     }
 
-    /**
-     * SHA-256 of everything that decides the generated files. The debug build adds a line, so the
-     * normal build's fingerprint is what it was before that option existed.
-     */
-    static String fingerprint(Compilation c, GenerateOptions o, String backend) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            String text = String.join("\n", "kiln " + KilnVersion.VERSION, c.model().sha256(), backend,
-                    c.profile().toString(), o.packageName(), o.className(), Boolean.toString(o.standalone()), Boolean.toString(o.scalarFallback()),
-                    c.options().describe()) + (o.instrumented() ? "\ninstrumented" : "");
-            return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A runtime class's source with its package changed to the generated one. */
-    static String standaloneRuntimeSource(String name, String packageName) {
-        String path = "/" + Runtime.PACKAGE.replace('.', '/') + "/" + name + ".java";
-        try (InputStream in = JavaBackend.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("runtime source " + path + " is missing from the classpath");
-            }
-            String src = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            String pkg = packageName.isEmpty() ? "" : "package " + packageName + ";";
-            return src.replaceFirst("package " + java.util.regex.Pattern.quote(Runtime.PACKAGE) + ";", pkg);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -55,12 +55,12 @@ class ConformanceSuiteTest {
                             assertEquals(Skips.reason(r.test()), r.detail(), "skipped outside the documented list");
                             Assumptions.abort(r.detail());
                         }
-                        case FAILED -> fail(r.op() + ": " + r.detail());
+                        case FAILED, UNSUPPORTED -> fail(r.op() + ": " + r.detail());
                     }
                 }));
     }
 
-    private static Set<String> selectedOps() {
+    static Set<String> selectedOps() {
         String ops = System.getProperty("kiln.conformance.ops", "").trim();
         return ops.isEmpty() ? Set.of() : Arrays.stream(ops.split(",")).map(String::trim).collect(Collectors.toSet());
     }
