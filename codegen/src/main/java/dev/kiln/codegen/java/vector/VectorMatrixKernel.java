@@ -10,24 +10,19 @@ import dev.kiln.compiler.ops.Broadcast;
 import dev.kiln.compiler.ops.Gemm;
 
 /**
- * 2-D float MatMul and Gemm (A not transposed), a vector at a time: the classifier
- * heads, where one row of A meets megabytes of weights and the work is reading them.
- * A work item is one row of Y and a block of {@link #BLOCK} vectors of its columns, so
- * that even a single row spreads over every thread.
- *
- * <ul>
- *   <li>B as [K, N] (MatMul, Gemm without transB): each of the block's accumulators
- *       takes {@code a[i, k] * B[k, j..j+L)} for every k, a contiguous run of B's row.
- *   <li>B as [N, K] (Gemm with transB, a Linear layer's weight): each column j of the
- *       block is a dot product of A's row with B's row j, a vector of k at a time, summed
- *       across lanes at the end.
- * </ul>
- *
- * Then alpha, and beta times C. Columns past the last whole block run one at a time.
+ * 2-D float MatMul and Gemm with B as [K, N] (MatMul; Gemm without transA or transB:
+ * pack-weights turns a constant transposed B into [K, N]), a vector at a time. These
+ * are the classifier heads, where one row of A meets megabytes of weights and the work
+ * is reading them, so B is read in the order it lies in memory: for each k, a long
+ * contiguous run of B's row k updates the same run of Y's row,
+ * {@code y[i, j] += a[i, k] * B[k, j]}. A work item is one row of Y and one of
+ * {@link #BLOCKS_PER_ROW} blocks of its columns, so a single row spreads over every
+ * thread; the block's outputs stay in the L1 cache while k runs. Each output sums its
+ * k in order, whichever item it falls in. Then alpha, and beta times C.
  */
 public final class VectorMatrixKernel implements JavaKernel {
-    /** Vectors of output columns per work item (B as [K, N]); columns per item with B as [N, K]. */
-    static final int BLOCK = 4;
+    /** Column blocks per row of Y: enough to share one row between threads evenly. */
+    static final int BLOCKS_PER_ROW = 8;
 
     @Override
     public boolean handles(Node node) {
@@ -38,26 +33,28 @@ public final class VectorMatrixKernel implements JavaKernel {
         if (node.is("MatMul")) {
             return true;
         }
+        Gemm.Params p = Gemm.params(node);
         Shape s = Shape.of(node);
-        // C broadcast along the columns other than as a row of N or a single value: the scalar kernel.
-        return !Gemm.params(node).transA() && (s.cStrides() == null || s.cStrides()[1] <= 1);
+        // A transposed operand, or C broadcast along the columns other than as a row of N or a
+        // single value: the scalar kernel.
+        return !p.transA() && !p.transB() && (s.cStrides() == null || s.cStrides()[1] <= 1);
     }
 
     /**
      * The product's geometry, Gemm's or MatMul's; {@code cStrides}, C's strides along Y's rows
      * and columns (0 where it broadcasts), null without a C term.
      */
-    private record Shape(int m, int k, int n, boolean transB, float alpha, float beta, long[] cStrides) {
+    private record Shape(int m, int k, int n, float alpha, float beta, long[] cStrides) {
         static Shape of(Node node) {
             if (node.is("Gemm")) {
                 Gemm.Params p = Gemm.params(node);
                 boolean c = node.inputCount() > 2 && node.input(2) != null && p.beta() != 0f;
-                return new Shape(p.m(), p.k(), p.n(), p.transB(), p.alpha(), p.beta(),
+                return new Shape(p.m(), p.k(), p.n(), p.alpha(), p.beta(),
                         c ? Broadcast.strides(node.input(2).type().dims(), new long[] {p.m(), p.n()}) : null);
             }
             long[] a = node.input(0).type().dims();
             long[] b = node.input(1).type().dims();
-            return new Shape((int) a[0], (int) a[1], (int) b[1], false, 1f, 0f, null);
+            return new Shape((int) a[0], (int) a[1], (int) b[1], 1f, 0f, null);
         }
 
         /** alpha * v + beta * C[i, j], for one column j. */
@@ -71,8 +68,8 @@ public final class VectorMatrixKernel implements JavaKernel {
         }
 
         /** alpha * v + beta * C[i, j..j+L), for a vector of columns from j. */
-        CodeBlock vector(String v, String j) {
-            CodeBlock value = alpha == 1f ? CodeBlock.of("$L", v)
+        CodeBlock vector(CodeBlock v, String j) {
+            CodeBlock value = alpha == 1f ? v
                     : CodeBlock.of("$L.mul($L)", v, JavaTypes.floatLiteral(alpha));
             if (cStrides == null) {
                 return value;
@@ -89,91 +86,44 @@ public final class VectorMatrixKernel implements JavaKernel {
     public void emit(KernelWriter w) {
         Shape s = Shape.of(w.node());
         int lanes = w.lanes();
-        int columnsPerItem = s.transB() ? BLOCK : BLOCK * lanes;
-        int blocks = s.n() / columnsPerItem;
-        boolean tail = s.n() % columnsPerItem != 0;
-        int itemsPerRow = blocks + (tail ? 1 : 0);
-        w.work(s.m() * itemsPerRow);
+        // Columns per block: whole vectors, the last block taking what is left.
+        int vectors = (s.n() + lanes - 1) / lanes;
+        int block = (vectors + BLOCKS_PER_ROW - 1) / BLOCKS_PER_ROW * lanes;
+        int blocks = (s.n() + block - 1) / block;
+        w.work(s.m() * blocks);
         w.cost(2L * s.m() * s.n() * s.k());
         CodeBlock.Builder b = w.code();
         b.beginControlFlow("for (int item = lo; item < hi; item++)");
-        b.addStatement("int i = item / $L", itemsPerRow);
-        b.addStatement("int block = item % $L", itemsPerRow);
+        b.add("// Row i of Y, columns j0 .. j1 - 1.\n");
+        b.addStatement("int i = item / $L", blocks);
+        b.addStatement("int j0 = item % $L * $L", blocks, block);
+        b.addStatement("int j1 = Math.min($L, j0 + $L)", s.n(), block);
         b.addStatement("int ar = ao + i * $L", s.k());
         b.addStatement("int yr = yo + i * $L", s.n());
-        if (tail) {
-            b.beginControlFlow("if (block == $L)", blocks);
-            b.add("// Columns $L to $L, past the last whole block, one at a time.\n", blocks * columnsPerItem, s.n() - 1);
-            b.beginControlFlow("for (int j = $L; j < $L; j++)", blocks * columnsPerItem, s.n());
-            b.addStatement("float sum = 0f");
-            b.beginControlFlow("for (int kk = 0; kk < $L; kk++)", s.k());
-            b.addStatement("sum += a[ar + kk] * b[bo + $L]", s.transB() ? "j * " + s.k() + " + kk" : "kk * " + s.n() + " + j");
-            b.endControlFlow();
-            b.addStatement("y[yr + j] = $L", s.scalar("sum", "j"));
-            b.endControlFlow();
-            b.addStatement("continue");
-            b.endControlFlow();
-        }
-        if (s.transB()) {
-            dotProducts(b, s);
-        } else {
-            rowUpdates(b, s);
-        }
-        b.endControlFlow();
-    }
-
-    /** B as [K, N]: {@link #BLOCK} vector accumulators over k. */
-    private static void rowUpdates(CodeBlock.Builder b, Shape s) {
-        b.addStatement("int j0 = block * $L * L", BLOCK);
-        b.addStatement("$T s0 = $T.zero(S)$L", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR, others("s"));
+        b.addStatement("java.util.Arrays.fill(y, yr + j0, yr + j1, 0f)");
         b.beginControlFlow("for (int kk = 0; kk < $L; kk++)", s.k());
-        b.addStatement("$T x = $T.broadcast(S, a[ar + kk])", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        b.addStatement("int br = bo + kk * $L + j0", s.n());
-        for (int v = 0; v < BLOCK; v++) {
-            b.addStatement("s$L = x.fma($T.fromArray(S, b, br$L), s$L)", v, Vectors.FLOAT_VECTOR,
-                    v == 0 ? "" : " + " + v + " * L", v);
-        }
-        b.endControlFlow();
-        for (int v = 0; v < BLOCK; v++) {
-            String j = v == 0 ? "j0" : "j0 + " + v + " * L";
-            b.addStatement("$L.intoArray(y, yr + $L)", s.vector("s" + v, j), j);
-        }
-    }
-
-    /** B as [N, K]: {@link #BLOCK} dot products, each a vector accumulator over k, then summed across lanes. */
-    private static void dotProducts(CodeBlock.Builder b, Shape s) {
-        b.addStatement("int j0 = block * $L", BLOCK);
-        b.addStatement("$T d0 = $T.zero(S)$L", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR, others("d"));
-        b.addStatement("int kk = 0");
-        b.beginControlFlow("for (; kk <= $L - L; kk += L)", s.k());
-        b.addStatement("$T x = $T.fromArray(S, a, ar + kk)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        for (int c = 0; c < BLOCK; c++) {
-            b.addStatement("d$L = x.fma($T.fromArray(S, b, bo + (j0$L) * $L + kk), d$L)", c, Vectors.FLOAT_VECTOR,
-                    c == 0 ? "" : " + " + c, s.k(), c);
-        }
-        b.endControlFlow();
-        for (int c = 0; c < BLOCK; c++) {
-            b.addStatement("float sum$L = d$L.reduceLanes($T.ADD)", c, c, Vectors.OPERATORS);
-        }
-        b.add("// The last k that do not fill a vector.\n");
-        b.beginControlFlow("for (; kk < $L; kk++)", s.k());
         b.addStatement("float av = a[ar + kk]");
-        for (int c = 0; c < BLOCK; c++) {
-            b.addStatement("sum$L += av * b[bo + (j0$L) * $L + kk]", c, c == 0 ? "" : " + " + c, s.k());
+        b.addStatement("$T x = $T.broadcast(S, av)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        b.addStatement("int br = bo + kk * $L", s.n());
+        b.addStatement("int j = j0");
+        b.beginControlFlow("for (; j <= j1 - L; j += L)");
+        b.addStatement("x.fma($T.fromArray(S, b, br + j), $T.fromArray(S, y, yr + j)).intoArray(y, yr + j)",
+                Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        b.endControlFlow();
+        b.beginControlFlow("for (; j < j1; j++)");
+        b.addStatement("y[yr + j] = Math.fma(av, b[br + j], y[yr + j])");
+        b.endControlFlow();
+        b.endControlFlow();
+        if (s.alpha() != 1f || s.cStrides() != null) {
+            b.add("// alpha A B + beta C over the block.\n");
+            b.addStatement("int j = j0");
+            b.beginControlFlow("for (; j <= j1 - L; j += L)");
+            b.addStatement("$L.intoArray(y, yr + j)", s.vector(CodeBlock.of("$T.fromArray(S, y, yr + j)", Vectors.FLOAT_VECTOR), "j"));
+            b.endControlFlow();
+            b.beginControlFlow("for (; j < j1; j++)");
+            b.addStatement("y[yr + j] = $L", s.scalar("y[yr + j]", "j"));
+            b.endControlFlow();
         }
         b.endControlFlow();
-        for (int c = 0; c < BLOCK; c++) {
-            String j = c == 0 ? "j0" : "j0 + " + c;
-            b.addStatement("y[yr + $L] = $L", j, s.scalar("sum" + c, j));
-        }
-    }
-
-    /** {@code ", p1 = p0, p2 = p0, ..."}: the other accumulators, starting from the first's zero. */
-    private static String others(String prefix) {
-        StringBuilder b = new StringBuilder();
-        for (int v = 1; v < BLOCK; v++) {
-            b.append(", ").append(prefix).append(v).append(" = ").append(prefix).append("0");
-        }
-        return b.toString();
     }
 }
