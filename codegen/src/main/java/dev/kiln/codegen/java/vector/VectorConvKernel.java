@@ -140,14 +140,27 @@ final class VectorConvKernel {
         b.beginControlFlow("for (int kh = 0; kh < $L; kh++)", kernel[0]);
         b.addStatement("int ih = $L$L + $L", IndexMath.scaled("oh", p.strides()[0]), IndexMath.plus(-p.padsBegin()[0]),
                 IndexMath.scaled("kh", p.dilations()[0]));
+        b.addStatement("int taps = a + kh * $L", kernel[1] * c);
+        b.beginControlFlow("if (ih < 0 || ih >= $L)", in[0]);
+        b.addStatement("java.util.Arrays.fill(ws, taps, taps + $L, 0f)", kernel[1] * c);
+        b.addStatement("continue");
+        b.endControlFlow();
+        b.addStatement("int iw0 = $L$L", IndexMath.scaled("ow", p.strides()[1]), IndexMath.plus(-p.padsBegin()[1]));
+        b.addStatement("int src = xo + ((n * $L + ih) * $L + iw0) * $L", in[0], in[1], c);
+        if (p.dilations()[1] == 1 && kernel[1] > 1) {
+            b.add("// All of the row's taps inside the image: they are $L contiguous floats of X.\n", kernel[1] * c);
+            b.beginControlFlow("if (iw0 >= 0 && iw0 + $L <= $L)", kernel[1], in[1]);
+            b.addStatement("System.arraycopy(x, src, ws, taps, $L)", kernel[1] * c);
+            b.addStatement("continue");
+            b.endControlFlow();
+        }
         b.beginControlFlow("for (int kw = 0; kw < $L; kw++)", kernel[1]);
-        b.addStatement("int iw = $L$L + $L", IndexMath.scaled("ow", p.strides()[1]), IndexMath.plus(-p.padsBegin()[1]),
-                IndexMath.scaled("kw", p.dilations()[1]));
-        b.addStatement("int dst = a + (kh * $L + kw) * $L", kernel[1], c);
-        b.beginControlFlow("if (ih < 0 || ih >= $L || iw < 0 || iw >= $L)", in[0], in[1]);
+        b.addStatement("int iw = iw0 + $L", IndexMath.scaled("kw", p.dilations()[1]));
+        b.addStatement("int dst = taps + kw * $L", c);
+        b.beginControlFlow("if (iw < 0 || iw >= $L)", in[1]);
         b.addStatement("java.util.Arrays.fill(ws, dst, dst + $L, 0f)", c);
         b.nextControlFlow("else");
-        b.addStatement("System.arraycopy(x, xo + ((n * $L + ih) * $L + iw) * $L, ws, dst, $L)", in[0], in[1], c, c);
+        b.addStatement("System.arraycopy(x, src + $L, ws, dst, $L)", IndexMath.scaled("kw", (long) p.dilations()[1] * c), c);
         b.endControlFlow();
         b.endControlFlow();
         b.endControlFlow();
