@@ -98,17 +98,17 @@ final class VectorConvKernel {
             packRows(b, p, k, c, in, out);
             rowsOfA = "ws, wso";
         }
-        b.addStatement("int last = Math.min($L, (g + 1) * $L)", panels, perGroup);
-        b.beginControlFlow("for (int pi = g * $L; pi < last; pi++)", perGroup);
-        b.addStatement("int m0 = pi * $L", panel);
-        b.addStatement("$L($L, w, wo + pi * $L, $L, y, yo + p0 * $L + m0, rows, Math.min($L, $L - m0), ws, wso + $L)",
-                tile, rowsOfA, (long) k * panel, w.hasIn(2) ? "b, bo + m0" : "ZEROS, 0", m, panel, m, ROWS * k);
+        b.addStatement("int m0 = g * $L", perGroup * panel);
+        b.addStatement("int m1 = Math.min($L, m0 + $L)", m, perGroup * panel);
+        b.addStatement("$L($L, w, wo, $L, y, yo + p0 * $L, rows, m0, m1, ws, wso + $L)", tile, rowsOfA,
+                w.hasIn(2) ? "b, bo, 1" : "ZEROS, 0, 0", m, ROWS * k);
         String epilogue = epilogueMethod(w, m, panel);
         if (epilogue != null) {
-            b.addStatement("$L(y, yo + p0 * $L + m0, $L, rows, Math.min($L, $L - m0))", epilogue, m,
-                    w.hasIn(3) ? "r, ro + p0 * " + m + " + m0" : "null, 0", panel, m);
+            b.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", panel);
+            b.addStatement("$L(y, yo + p0 * $L + mp, $L, rows, Math.min($L, $L - mp))", epilogue, m,
+                    w.hasIn(3) ? "r, ro + p0 * " + m + " + mp" : "null, 0", panel, m);
+            b.endControlFlow();
         }
-        b.endControlFlow();
         b.endControlFlow();
     }
 
@@ -219,24 +219,31 @@ final class VectorConvKernel {
     }
 
     /**
-     * The register tile as a method of its own: {@link #ROWS} rows of A times one panel of W,
-     * plus bias, into Y (row stride M), only the {@code rows} x {@code cols} that exist.
+     * The register tile as a method of its own: {@link #ROWS} rows of A times the panels of W
+     * for output channels [m0, m1), one panel after the other, plus bias, into Y (row stride
+     * M), only the {@code rows} x channels that exist. One call does a whole panel group, so
+     * the call's cost is spread over all of its panels (with small K it was a large part of
+     * a panel's time).
      */
     private static String tileMethod(KernelWriter w, Conv.Params p, int k, int panel) {
         int m = p.outChannels();
         MethodSpec.Builder t = MethodSpec.methodBuilder("tile").addModifiers(Modifier.STATIC)
-                .addJavadoc("$L positions x $L channels of a convolution with K = $L: A W + b.\n", ROWS, panel, k)
+                .addJavadoc("$L positions x channels [m0, m1) of a convolution with K = $L: A W + b, $L channels at a time.\n",
+                        ROWS, k, panel)
                 .addParameter(float[].class, "a").addParameter(int.class, "ao")
                 .addParameter(float[].class, "w").addParameter(int.class, "wo")
-                .addParameter(float[].class, "b").addParameter(int.class, "bo")
+                .addParameter(float[].class, "b").addParameter(int.class, "bo").addParameter(int.class, "bs")
                 .addParameter(float[].class, "y").addParameter(int.class, "yo")
-                .addParameter(int.class, "rows").addParameter(int.class, "cols")
+                .addParameter(int.class, "rows").addParameter(int.class, "m0").addParameter(int.class, "m1")
                 .addParameter(float[].class, "t").addParameter(int.class, "to");
         CodeBlock.Builder c = CodeBlock.builder();
-        c.add("// The bias (ZEROS for a convolution without one: a choice between two vectors here would make\n");
-        c.add("// JDK 17 box the accumulators whenever both kinds of caller share the tile).\n");
-        c.addStatement("$T b0 = $T.fromArray(S, b, bo)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        c.addStatement("$T b1 = $T.fromArray(S, b, bo + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", panel);
+        c.add("// Panel mp / $L starts at mp * K in the packed weights.\n", panel);
+        c.addStatement("int wp = wo + mp * $L", k);
+        c.add("// The bias: bs = 1, or 0 and ZEROS for a convolution without one (a choice between two vectors\n");
+        c.add("// here would make JDK 17 box the accumulators whenever both kinds of caller share the tile).\n");
+        c.addStatement("$T b0 = $T.fromArray(S, b, bo + mp * bs)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.addStatement("$T b1 = $T.fromArray(S, b, bo + mp * bs + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
         StringBuilder init = new StringBuilder();
         for (int r = 0; r < ROWS; r++) {
             init.append(r == 0 ? "" : ", ").append("c").append(r).append("0 = b0, c").append(r).append("1 = b1");
@@ -244,19 +251,20 @@ final class VectorConvKernel {
         c.addStatement("$T $L", Vectors.FLOAT_VECTOR, init);
         c.add("// The same loop twice, written as each JIT compiles it best (see JDK17_LOOPS).\n");
         c.beginControlFlow("if (JDK17_LOOPS)");
-        c.beginControlFlow("for (int k = 0, wk = wo; k < $L; k++, wk += $L)", k, panel);
+        c.beginControlFlow("for (int k = 0, wk = wp; k < $L; k++, wk += $L)", k, panel);
         kStep(c, k);
         c.endControlFlow();
         c.nextControlFlow("else");
         c.beginControlFlow("for (int k = 0; k < $L; k++)", k);
-        c.addStatement("int wk = wo + k * $L", panel);
+        c.addStatement("int wk = wp + k * $L", panel);
         kStep(c, k);
         c.endControlFlow();
         c.endControlFlow();
+        c.addStatement("int cols = Math.min($L, $L - mp)", panel, m);
         c.beginControlFlow("if (rows == $L && cols == $L)", ROWS, panel);
         for (int r = 0; r < ROWS; r++) {
             for (int v = 0; v < 2; v++) {
-                c.addStatement("c$L$L.intoArray(y, yo$L)", r, v, IndexMath.plus((long) r * m + (long) v * (panel / 2)));
+                c.addStatement("c$L$L.intoArray(y, yo + mp$L)", r, v, IndexMath.plus((long) r * m + (long) v * (panel / 2)));
             }
         }
         c.nextControlFlow("else");
@@ -268,7 +276,8 @@ final class VectorConvKernel {
         }
         c.beginControlFlow("for (int i = 0; i < rows; i++)");
         c.beginControlFlow("for (int j = 0; j < cols; j++)");
-        c.addStatement("y[yo + i * $L + j] = t[to + i * $L + j]", m, panel);
+        c.addStatement("y[yo + mp + i * $L + j] = t[to + i * $L + j]", m, panel);
+        c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
