@@ -64,12 +64,18 @@ public final class TensorProtos {
             return readExternal(t, tt, baseDir, what);
         }
         if (!t.getRawData().isEmpty()) {
-            return fromBytes(tt, t.getRawData().asReadOnlyByteBuffer(), what);
+            return fromBytes(tt, t.getRawData().asReadOnlyByteBuffer(), ByteOrder.LITTLE_ENDIAN, what);
         }
         return fromFields(t, tt, n, what);
     }
 
-    private static Tensor fromBytes(TensorType tt, ByteBuffer bytes, String what) {
+    /**
+     * A tensor of {@code tt} from its values' bytes in {@code order}, as raw_data holds them
+     * (little-endian) or ONNX Runtime hands them out (the platform's order).
+     *
+     * @param what how messages name the tensor
+     */
+    public static Tensor fromBytes(TensorType tt, ByteBuffer bytes, ByteOrder order, String what) {
         ElementType type = tt.elementType();
         Storage storage = type.storage();
         int n = tt.intSize();
@@ -82,7 +88,7 @@ public final class TensorProtos {
                     + bytes.remaining());
         }
         Object data = storage.newArray(n);
-        copy(bytes.slice().order(ByteOrder.LITTLE_ENDIAN), data, 0, storage);
+        copy(bytes.slice().order(order), data, 0, storage);
         return new Tensor(tt, data);
     }
 
