@@ -2,13 +2,16 @@ package dev.kiln.cli;
 
 import dev.kiln.codegen.GeneratedModel;
 import dev.kiln.codegen.LoadedModel;
+import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.onnx.ModelFile;
 import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
 import dev.kiln.compiler.passes.ChannelsLastValues;
+import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +28,9 @@ import java.util.Set;
  * outputs on a copy of the model. Only values that exist in both graphs are compared: a
  * node after the passes stands for the imported nodes in its {@code origins()}, and computes
  * the output of the last of them (a fused kernel against the last ONNX node it replaced); a
- * channels-last value is put back in ONNX's NCHW order first. Everything else is listed as
- * skipped, with the reason.
+ * channels-last value is put back in ONNX's NCHW order first. Values of every element type are
+ * compared: integers and booleans exactly, floating-point ones within the tolerance. Everything
+ * else is listed as skipped, with the reason.
  */
 final class AllLayers {
     private AllLayers() {
@@ -96,6 +100,7 @@ final class AllLayers {
             }
             Comparison c = f.comparison();
             String by = c.problem() != null ? c.problem()
+                    : c.bound() == 0 ? String.format("max |kiln - ref| = %.3g where they must be equal", c.maxAbsDiff())
                     : String.format("max |kiln - ref| = %.3g, %.3g x the bound %.3g", c.maxAbsDiff(),
                             c.maxAbsDiff() / c.bound(), c.bound());
             return "first node over the tolerance: " + (f.step() == null ? "view " : "step " + f.step() + " ")
@@ -171,24 +176,29 @@ final class AllLayers {
         LoadedModel kiln = LoadedModel.of(debugBuild);
         Map<String, Object> kilnValues = kiln.intermediates((Object[]) data);
         List<String> wanted = new ArrayList<>(pairs.keySet());
-        List<float[]> ort = OnnxRuntimeReference.runIntermediates(modelFile, graph.inputs(), data, constants, wanted);
+        List<Tensor> ort = OnnxRuntimeReference.runIntermediates(modelFile, graph.inputs(), data, constants, wanted);
 
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < wanted.size(); i++) {
             Pair p = pairs.get(wanted.get(i));
             Object k = kilnValues.get(names.get(p.value()));
+            ElementType type = p.value().type().elementType();
             String reason = k == null ? "a view of an input or a constant: Kiln computes nothing for it"
-                    : !(k instanceof float[]) || ort.get(i) == null
-                    ? "not float32 (" + p.value().type().elementType().onnxName() + ")" : null;
+                    : ort.get(i) == null ? "ONNX Runtime returns no " + type.onnxName() + " tensor for it"
+                    : ort.get(i).elementType() != type ? "Kiln's is " + type.onnxName() + ", ONNX Runtime's "
+                            + ort.get(i).elementType().onnxName() : null;
             if (reason != null) {
                 kilnOnly.add(new Skipped("kiln", names.get(p.value()), reason));
                 continue;
             }
+            double[] kilnValue = new Tensor(new TensorType(type, Array.getLength(k)), k).toDoubles();
             boolean nhwc = channelsLast.contains(p.value()) && p.value().type().rank() == 4;
-            float[] values = nhwc ? toChannelsFirst((float[]) k, p.value().type().dims()) : (float[]) k;
+            double[] values = nhwc ? toChannelsFirst(kilnValue, p.value().type().dims()) : kilnValue;
             OnnxNode o = onnx.get(p.node().origins().get(p.node().origins().size() - 1));
+            // Integers and booleans must agree exactly; floating-point values within the tolerance.
             layers.add(new Layer(p.step(), label(p.node()), o.name(), p.onnxValue(), nhwc ? "NHWC" : "as ONNX",
-                    Comparison.of("onnxruntime", p.onnxValue(), values, ort.get(i), tolerance)));
+                    Comparison.of("onnxruntime", p.onnxValue(), values, ort.get(i).toDoubles(),
+                            type.isFloat() ? tolerance : 0)));
         }
         List<Skipped> skipped = onnxOnly(onnx, graph, pairs.keySet());
         skipped.addAll(kilnOnly);
@@ -236,12 +246,12 @@ final class AllLayers {
     }
 
     /** A [N, H, W, C] tensor's values in [N, C, H, W] order. */
-    static float[] toChannelsFirst(float[] nhwc, long[] dims) {
+    static double[] toChannelsFirst(double[] nhwc, long[] dims) {
         int n = (int) dims[0];
         int h = (int) dims[1];
         int w = (int) dims[2];
         int c = (int) dims[3];
-        float[] out = new float[nhwc.length];
+        double[] out = new double[nhwc.length];
         for (int b = 0; b < n; b++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {

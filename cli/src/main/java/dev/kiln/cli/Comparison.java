@@ -15,6 +15,11 @@ import java.util.Map;
 record Comparison(String reference, String output, double maxAbsDiff, double maxAbsRef, double bound, String problem) {
 
     static Comparison of(String reference, String output, float[] kiln, float[] ref, double tolerance) {
+        return of(reference, output, widen(kiln), widen(ref), tolerance);
+    }
+
+    /** Like the float version, for values of any element type as doubles; tolerance 0 asks for equality. */
+    static Comparison of(String reference, String output, double[] kiln, double[] ref, double tolerance) {
         if (kiln.length != ref.length) {
             return new Comparison(reference, output, Double.NaN, Double.NaN, Double.NaN,
                     "Kiln's output has " + kiln.length + " values, the reference " + ref.length);
@@ -22,16 +27,24 @@ record Comparison(String reference, String output, double maxAbsDiff, double max
         double maxDiff = 0;
         double maxRef = 0;
         for (int i = 0; i < ref.length; i++) {
-            boolean nanK = Float.isNaN(kiln[i]);
-            boolean nanR = Float.isNaN(ref[i]);
+            boolean nanK = Double.isNaN(kiln[i]);
+            boolean nanR = Double.isNaN(ref[i]);
             if (nanK || nanR) {
                 maxDiff = nanK && nanR ? maxDiff : Double.POSITIVE_INFINITY;
                 continue;
             }
-            maxDiff = Math.max(maxDiff, Math.abs((double) kiln[i] - ref[i]));
-            maxRef = Math.max(maxRef, Math.abs((double) ref[i]));
+            maxDiff = Math.max(maxDiff, Math.abs(kiln[i] - ref[i]));
+            maxRef = Math.max(maxRef, Math.abs(ref[i]));
         }
         return new Comparison(reference, output, maxDiff, maxRef, tolerance * Math.max(1, maxRef), null);
+    }
+
+    private static double[] widen(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     boolean passed() {
@@ -43,10 +56,17 @@ record Comparison(String reference, String output, double maxAbsDiff, double max
         return reference + " '" + output + "': " + verdict();
     }
 
-    /** Like {@code max |kiln - ref| = 1.2e-06 <= 2.1e-04 (max |ref| 2.1): ok}. */
+    /**
+     * Like {@code max |kiln - ref| = 1.2e-06 <= 2.1e-04 (max |ref| 2.1): ok}, or for a bound of 0
+     * (integers, booleans) {@code max |kiln - ref| = 0.00, exactly equal as required (max |ref| 7.000): ok}.
+     */
     String verdict() {
         if (problem != null) {
             return problem + ": FAILED";
+        }
+        if (bound == 0) {
+            return String.format("max |kiln - ref| = %.3g, exactly equal %s (max |ref| %.4g): %s", maxAbsDiff,
+                    passed() ? "as required" : "required", maxAbsRef, passed() ? "ok" : "FAILED");
         }
         return String.format("max |kiln - ref| = %.3g %s %.3g (max |ref| %.4g): %s", maxAbsDiff,
                 passed() ? "<=" : ">", bound, maxAbsRef, passed() ? "ok" : "FAILED");

@@ -67,7 +67,12 @@ final class CompileCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         GeneratedModel g = ModelCompiler.compile(model, options);
-        List<Path> files = g.writeTo(outputDir);
+        List<Path> files;
+        try {
+            files = g.writeTo(outputDir);
+        } catch (OutOfMemoryError e) {
+            throw ModelCompiler.outOfMemory(model, "writing its output", e);
+        }
         Map<String, Object> summary = summary(g, files);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

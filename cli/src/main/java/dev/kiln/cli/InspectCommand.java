@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
                 + "every unsupported op at once.",
             "With --after PASS: compile (with the binding options) and print the IR after that pass.",
             "With --report FILE.html: compile (with the binding, target and cpu options) and write the compile report; "
-                + "with --profile too, with each layer's measured time."})
+                + "with --profile too, with each layer's measured time (--threads, --warmup, --runs, --seed as for "
+                + "bench)."})
 final class InspectCommand implements Callable<Integer> {
     private static final int PROFILE_RUNS = 20;
 
@@ -53,9 +54,25 @@ final class InspectCommand implements Callable<Integer> {
     private Path report;
 
     @Option(names = "--profile", description = "With --report: time each layer on the model's debug build (warmed "
-            + "up until the JIT is quiet, then " + PROFILE_RUNS + " runs on seeded random input, 1 thread) and show "
-            + "the times in the report.")
+            + "up until the JIT is quiet, then " + PROFILE_RUNS + " runs on seeded random input, 1 thread; see "
+            + "--threads, --warmup, --runs, --seed) and show the times in the report.")
     private boolean profile;
+
+    @Option(names = "--threads", paramLabel = "N", description = "With --profile: the thread count to time the "
+            + "layers at (default: 1).")
+    private Integer threads;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "With --profile: unmeasured runs first (default: "
+            + "until 10 runs in a row in which the JIT compiled nothing, at most 2000 runs or 2 minutes).")
+    private Integer warmup;
+
+    @Option(names = "--runs", paramLabel = "N", description = "With --profile: measured runs (default: "
+            + PROFILE_RUNS + ").")
+    private Integer runs;
+
+    @Option(names = "--seed", paramLabel = "N", description = "With --profile: seed of the random input "
+            + "(default: 0).")
+    private Long seed;
 
     @CommandLine.Mixin
     private BindingOptions binding;
@@ -69,6 +86,14 @@ final class InspectCommand implements Callable<Integer> {
         if (profile && report == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--profile times the layers for the report: give it with --report FILE.html");
+        }
+        if (!profile && (threads != null || warmup != null || runs != null || seed != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--threads, --warmup, --runs and --seed say how --profile measures: give them with --profile");
+        }
+        if ((warmup != null && warmup < 0) || (runs != null && runs < 1) || (threads != null && threads < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--runs must be >= 1, --warmup >= 0 and --threads >= 1");
         }
         if (report != null) {
             if (afterPass != null || json) {
@@ -98,10 +123,11 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /** The layers' times, measured on the debug build of the compilation the report shows. */
-    private static LayerTimings timings(Compilation c, KilnOptions options) {
-        LayerProfile p = LayerProfile.measure(c, options, ModelInputs.random(c.model().graph(), 0), 1, null,
-                PROFILE_RUNS);
-        return LayerTimings.measured(p.steps().millis(), p.how() + ", random normal input (seed 0)");
+    private LayerTimings timings(Compilation c, KilnOptions options) {
+        long inputSeed = seed == null ? 0 : seed;
+        LayerProfile p = LayerProfile.measure(c, options, ModelInputs.random(c.model().graph(), inputSeed),
+                threads == null ? 1 : threads, warmup, runs == null ? PROFILE_RUNS : runs);
+        return LayerTimings.measured(p.steps().millis(), p.how() + ", random normal input (seed " + inputSeed + ")");
     }
 
     private void printAfter(PrintWriter out) {

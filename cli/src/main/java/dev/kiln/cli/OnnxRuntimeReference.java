@@ -1,12 +1,18 @@
 package dev.kiln.cli;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
+import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
+import dev.kiln.compiler.onnx.TensorProtos;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -17,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Runs a model file with ONNX Runtime on the inputs Kiln ran it on, for {@code kiln verify}. */
 final class OnnxRuntimeReference {
@@ -31,20 +38,23 @@ final class OnnxRuntimeReference {
      */
     static List<float[]> run(Path model, List<Value> runtimeInputs, float[][] data, Map<String, Tensor> constants,
                              List<String> outputs) {
-        return run(model, runtimeInputs, data, constants, outputs, false);
+        return run(model, runtimeInputs, data, constants, outputs, false, OnnxRuntimeReference::floats);
     }
 
     /**
-     * Like {@link #run(Path, List, float[][], Map, List)}, with {@code outputs} naming values the
+     * Like {@link #run(Path, List, float[][], Map, List)}, with {@code values} naming values the
      * model computes inside, not only its outputs: they are added as graph outputs on a copy of it.
+     *
+     * @return each wanted value as a tensor of its element type, or null where ONNX Runtime did not
+     *         return a tensor of a type Kiln holds
      */
-    static List<float[]> runIntermediates(Path model, List<Value> runtimeInputs, float[][] data,
-                                          Map<String, Tensor> constants, List<String> values) {
-        return run(model, runtimeInputs, data, constants, values, true);
+    static List<Tensor> runIntermediates(Path model, List<Value> runtimeInputs, float[][] data,
+                                         Map<String, Tensor> constants, List<String> values) {
+        return run(model, runtimeInputs, data, constants, values, true, OnnxRuntimeReference::tensor);
     }
 
-    private static List<float[]> run(Path model, List<Value> runtimeInputs, float[][] data,
-                                     Map<String, Tensor> constants, List<String> outputs, boolean intermediates) {
+    private static <T> List<T> run(Path model, List<Value> runtimeInputs, float[][] data, Map<String, Tensor> constants,
+                                   List<String> outputs, boolean intermediates, Function<OnnxValue, T> read) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> created = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -64,10 +74,10 @@ final class OnnxRuntimeReference {
             }
             try (OrtSession.Result result = intermediates ? session.run(feed, new java.util.HashSet<>(outputs))
                     : session.run(feed)) {
-                List<float[]> out = new ArrayList<>();
+                List<T> out = new ArrayList<>();
                 for (String name : outputs) {
                     Optional<OnnxValue> value = result.get(name);
-                    out.add(value.isPresent() ? floats(value.get()) : null);
+                    out.add(value.isPresent() ? read.apply(value.get()) : null);
                 }
                 return out;
             }
@@ -98,5 +108,33 @@ final class OnnxRuntimeReference {
         float[] f = new float[b.remaining()];
         b.get(f);
         return f;
+    }
+
+    /**
+     * ONNX Runtime's name of an element type as Kiln's, or null: by name, because the Java API
+     * numbers them its own way ({@code OnnxTensorType.value} is not ONNX's data type code).
+     */
+    private static ElementType elementType(TensorInfo.OnnxTensorType type) {
+        String prefix = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
+        for (ElementType e : ElementType.values()) {
+            if (type.name().equals(prefix + e.name())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** A tensor ONNX Runtime returned, as Kiln holds one of its element type; null for other values. */
+    private static Tensor tensor(OnnxValue value) {
+        if (!(value instanceof OnnxTensor t) || t.getInfo().type == OnnxJavaType.STRING) {
+            return null;
+        }
+        ElementType type = elementType(t.getInfo().onnxType);
+        if (type == null || !type.isSupported()) {
+            return null;
+        }
+        // getByteBuffer copies the tensor's bytes as they are in memory: in the platform's order.
+        return TensorProtos.fromBytes(new TensorType(type, t.getInfo().getShape()), t.getByteBuffer(),
+                ByteOrder.nativeOrder(), "ONNX Runtime's value");
     }
 }

@@ -20,12 +20,16 @@ import dev.kiln.compiler.ir.Model;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.target.TargetProfile;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,10 +41,33 @@ class AllLayersTest {
     private static final Path MODEL = Cli.fixture("lowformer_tiny_op13.onnx");
 
     /**
-     * The scalar kernel of an op, except that for the node named {@code wrongNode} it adds 0.5 to the
-     * output's first element after doing its work: a kernel with a bug.
+     * A graph whose intermediate values are of several element types: int64 (a Cast of values in the
+     * hundreds of thousands, and ArgMax), int32 and bool, besides float.
      */
-    private record WrongKernel(JavaKernel real, String wrongNode) implements JavaKernel {
+    private static final String MIXED_TYPES = """
+            <ir_version: 8, opset_import: ["" : 17]>
+            mixed (float[2, 8] x) => (float[2, 8] y) {
+                hundredThousand = Constant <value = float {100000}> ()
+                zero = Constant <value = float {0}> ()
+                [scale] big = Mul(x, hundredThousand)
+                [to_int64] ints = Cast <to = 7> (big)
+                [to_int32] small = Cast <to = 6> (x)
+                [is_positive] positive = Greater(x, zero)
+                [ints_to_float] back = Cast <to = 1> (ints)
+                [small_to_float] smallf = Cast <to = 1> (small)
+                [pick] picked = Where(positive, back, smallf)
+                [top] index = ArgMax <axis = 1> (x)
+                [top_to_float] indexf = Cast <to = 1> (index)
+                [out] y = Add(picked, indexf)
+            }
+            """;
+
+    /**
+     * The scalar kernel of an op, except that for the node named {@code wrongNode} it adds
+     * {@code error} (a Java literal) to the output's first element after doing its work: a kernel
+     * with a bug.
+     */
+    private record WrongKernel(JavaKernel real, String wrongNode, String error) implements JavaKernel {
         @Override
         public String[] inputNames() {
             return real.inputNames();
@@ -60,17 +87,28 @@ class AllLayersTest {
         public void emit(KernelWriter w) {
             real.emit(w);
             if (w.node().name().equals(wrongNode)) {
-                w.code().beginControlFlow("if (lo == 0)").addStatement("$L += 0.5f", w.out(0).at(0)).endControlFlow();
+                w.code().beginControlFlow("if (lo == 0)").addStatement("$L += $L", w.out(0).at(0), error).endControlFlow();
             }
         }
     }
 
-    /** The java back end with {@code op}'s kernel wrong for one node. */
-    private static JavaBackend withWrongKernel(String domain, String op, String node) {
+    /** The java back end with {@code op}'s kernel wrong by {@code error} for one node. */
+    private static JavaBackend withWrongKernel(String domain, String op, String node, String error) {
         JavaKernels scalar = JavaKernels.scalar();
         JavaKernel real = scalar.find(new Node(op, domain, "", 1, new Attributes(), List.of(), List.of()));
         return new JavaBackend("java", "java with a wrong " + op + " kernel", scalar.withKernel(domain, op,
-                new WrongKernel(real, node)), null, List.of("--release", "8"), List.of());
+                new WrongKernel(real, node, error)), null, List.of("--release", "8"), List.of());
+    }
+
+    /** {@code kiln verify --all-layers} of {@code model} on the debug build {@code backend} generates. */
+    private static AllLayers.Result check(Path model, JavaBackend backend) {
+        Model m = OnnxImporter.read(model);
+        Map<String, AllLayers.OnnxNode> onnx = AllLayers.importedNodes(m.graph());
+        Compilation c = Compilation.of(m, new CompileOptions(new InputBindings(), TargetProfile.DEFAULT, backend,
+                Set.of(), (pass, graph) -> { }));
+        GeneratedModel debug = backend.generate(c, GenerateOptions.defaults(model.getFileName().toString())
+                .withInstrumented(true));
+        return AllLayers.check(model, onnx, debug, ModelInputs.random(c.model().graph(), 0), Map.of(), 1e-4);
     }
 
     /** The node of op {@code op} in the middle of the compiled fixture's steps. */
@@ -84,16 +122,7 @@ class AllLayersTest {
     @CsvSource({"dev.kiln, FusedConv", "'', MatMul"})
     void aWrongKernelIsNamedAsTheFirstNodeOverTheTolerance(String domain, String op) {
         Node wrong = middle(domain.isEmpty() ? op : domain + "." + op);
-        JavaBackend backend = withWrongKernel(domain, op, wrong.name());
-        Model model = OnnxImporter.read(MODEL);
-        Map<String, AllLayers.OnnxNode> onnx = AllLayers.importedNodes(model.graph());
-        Compilation c = Compilation.of(model, new CompileOptions(new InputBindings(), TargetProfile.DEFAULT, backend,
-                Set.of(), (pass, graph) -> { }));
-        GeneratedModel debug = backend.generate(c, GenerateOptions.defaults("lowformer_tiny_op13.onnx")
-                .withInstrumented(true));
-
-        AllLayers.Result r = AllLayers.check(MODEL, onnx, debug, ModelInputs.random(c.model().graph(), 0), Map.of(),
-                1e-4);
+        AllLayers.Result r = check(MODEL, withWrongKernel(domain, op, wrong.name(), "0.5f"));
         AllLayers.Layer first = r.firstFailure();
         assertNotNull(first, "the wrong kernel is caught");
         String label = wrong.qualifiedOpType() + " '" + wrong.name() + "'";
@@ -110,6 +139,41 @@ class AllLayersTest {
         String text = r.describeFirstFailure();
         assertTrue(text.startsWith("first node over the tolerance: step " + first.step() + " " + label), text);
         assertTrue(text.contains("x the bound"), text);
+    }
+
+    @Test
+    void integerAndBooleanValuesAreComparedExactly(@TempDir Path dir) throws IOException {
+        Path model = Files.writeString(dir.resolve("mixed.onnxtxt"), MIXED_TYPES);
+        Cli.Result run = Cli.run("verify", model.toString(), "--all-layers", "--json");
+        assertEquals(0, run.exitCode(), run.toString());
+        Map<String, Object> json = MiniJson.object(run.out());
+        Map<String, Double> bounds = new HashMap<>();
+        for (Object o : (List<?>) json.get("layers")) {
+            Map<?, ?> l = (Map<?, ?>) o;
+            assertEquals(true, l.get("passed"), l.toString());
+            bounds.put((String) l.get("output"), ((Number) l.get("bound")).doubleValue());
+        }
+        for (String exact : List.of("ints", "small", "positive", "index")) {
+            assertEquals(0.0, bounds.get(exact), exact + " is compared, exactly: " + bounds);
+        }
+        assertTrue(bounds.get("y") > 0, "float values within the tolerance: " + bounds);
+        assertEquals(Set.of("big", "ints", "small", "positive", "back", "smallf", "picked", "index", "indexf", "y"),
+                bounds.keySet());
+    }
+
+    @Test
+    void anIntegerOffByOneIsCaughtWhereTheToleranceWouldHideIt(@TempDir Path dir) throws IOException {
+        Path model = Files.writeString(dir.resolve("mixed.onnxtxt"), MIXED_TYPES);
+        AllLayers.Result r = check(model, withWrongKernel("", "Cast", "to_int64", "1"));
+        AllLayers.Layer first = r.firstFailure();
+        assertNotNull(first, "the wrong Cast is caught");
+        assertEquals("Cast 'to_int64'", first.node());
+        assertEquals("ints", first.comparison().output());
+        assertEquals(1.0, first.comparison().maxAbsDiff());
+        // Values in the hundreds of thousands: 1e-4 of them is more than 1, so only exactness catches it.
+        assertTrue(first.comparison().maxAbsRef() * 1e-4 > 1, first.describe());
+        assertTrue(r.describeFirstFailure().endsWith("'ints': max |kiln - ref| = 1.00 where they must be equal"),
+                r.describeFirstFailure());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.kiln.compiler.onnx.proto.OnnxMl.TypeProto;
 import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,31 @@ class InspectCommandTest {
         assertEquals((Double) summary.get("profiledMillis"), sum, 1e-9);
         assertEquals(2, Cli.run("inspect", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "--profile")
                 .exitCode(), "--profile goes with --report");
+    }
+
+    @Test
+    void profileTakesThreadsWarmupRunsAndSeedLikeBench() throws Exception {
+        Path page = tmp.resolve("profiled-2-threads.html");
+        String fixture = Cli.fixture("lowformer_tiny_op17_176.onnx").toString();
+        Cli.Result r = Cli.run("inspect", fixture, "--report", page.toString(), "--profile", "--threads", "2",
+                "--warmup", "3", "--runs", "5", "--seed", "7");
+        assertEquals(0, r.exitCode(), r.toString());
+        String html = Files.readString(page);
+        String start = "<script type=\"application/json\" id=\"kiln-data\">";
+        Map<?, ?> summary = (Map<?, ?>) MiniJson.object(html.substring(html.indexOf(start) + start.length(),
+                html.indexOf("</script>", html.indexOf(start)))).get("summary");
+        assertTrue(((String) summary.get("profile")).matches(
+                "mean of 5 runs after 3 warm-up runs, 2 threads, .*, random normal input \\(seed 7\\)"),
+                summary.toString());
+        for (String[] bad : List.of(new String[] {"--threads", "2"}, new String[] {"--profile", "--runs", "0"})) {
+            List<String> args = new ArrayList<>(List.of("inspect", fixture, "--report",
+                    tmp.resolve("bad.html").toString()));
+            args.addAll(List.of(bad));
+            Cli.Result refused = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, refused.exitCode(), refused.toString());
+            CompileCommandTest.assertOneErrorLine(refused);
+        }
+        assertFalse(Files.exists(tmp.resolve("bad.html")), "nothing written for a refused command");
     }
 
     @Test

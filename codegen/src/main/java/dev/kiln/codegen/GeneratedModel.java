@@ -82,6 +82,7 @@ public record GeneratedModel(String packageName, String className, Map<String, S
      */
     public List<Path> writeTo(Path sourceDir, Path weightsDir) {
         List<Path[]> moves = new ArrayList<>();
+        boolean moved = false;
         try {
             for (Map.Entry<String, String> e : sources.entrySet()) {
                 Path target = (e.getKey().endsWith(".java") ? sourceDir : weightsDir).resolve(e.getKey());
@@ -102,18 +103,23 @@ public record GeneratedModel(String packageName, String className, Map<String, S
                 move(m[0], m[1]);
                 written.add(m[1]);
             }
+            moved = true;
             return written;
         } catch (IOException e) {
-            for (Path[] m : moves) {
-                try {
-                    Files.deleteIfExists(m[0]);
-                } catch (IOException ignored) {
-                    // best effort: the original failure is what matters
-                }
-            }
             String where = sourceDir.equals(weightsDir) ? sourceDir.toString() : sourceDir + " and " + weightsDir;
             Path dir = sourceDir.equals(weightsDir) ? sourceDir : null;
             throw new UncheckedIOException("cannot write to " + where + ": " + FileNames.reason(e, dir), e);
+        } finally {
+            // Whatever failed (an I/O error, or the heap running out while writing), no temporary file stays.
+            if (!moved) {
+                for (Path[] m : moves) {
+                    try {
+                        Files.deleteIfExists(m[0]);
+                    } catch (IOException ignored) {
+                        // best effort: the original failure is what matters
+                    }
+                }
+            }
         }
     }
 

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +62,18 @@ class GeneratedModelWriteTest {
         assertThrows(UncheckedIOException.class, () -> model.writeTo(sources, tmp.resolve("blocked")));
         assertFalse(Files.exists(sources.resolve("it/kiln/Relu.java")));
         assertEquals(List.of(), filesUnder(sources));
+    }
+
+    @Test
+    void aFailureThatIsNotAnIoErrorLeavesNoTemporaryFilesEither(@TempDir Path tmp) throws IOException {
+        GeneratedModel model = generate();
+        // Stands for an OutOfMemoryError while writing: the second source fails after its temporary file exists.
+        Map<String, String> sources = new LinkedHashMap<>(model.sources());
+        sources.put("it/kiln/Broken.java", null);
+        GeneratedModel broken = new GeneratedModel(model.packageName(), model.className(), sources,
+                model.compilation(), model.fingerprint(), model.stats());
+        assertThrows(NullPointerException.class, () -> broken.writeTo(tmp));
+        assertEquals(List.of(), filesUnder(tmp));
     }
 
     @Test

@@ -81,6 +81,16 @@ class OpenClHostContractTest {
     }
 
     @Test
+    void wrongNumberOfInputsIsOneGrammaticalMessage() throws Throwable {
+        Compiled c = compile(relu(), "ReluModel");
+        Object model = c.load(null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.invoke(model, "run",
+                new Class<?>[] {Object[].class}, (Object) new Object[] {new float[4], new float[4]}));
+        assertEquals("expected 1 input, got 2", e.getMessage());
+        c.type.getMethod("close").invoke(model);
+    }
+
+    @Test
     void deviceIsChosenByArgumentOrSystemProperty() throws Throwable {
         Compiled c = compile(relu(), "ReluModel");
         Object cpu = c.load("cpu");

@@ -180,15 +180,23 @@ public class GenerateMojo extends AbstractMojo {
         // still differs next time, and removing the model from the POM still deletes its files.
         List<Path> previous = stamps.files(name);
         GeneratedModel generated;
+        List<Path> written;
         try {
             generated = Kiln.compile(job.model(), job.kilnOptions());
+            written = generated.writeTo(sourceDir, resourceDir);
         } catch (CompileException e) {
             // The message names the model file, and the settings in the POM's syntax (ModelJob.bindings).
             throw new MojoFailureException("Kiln: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // The compile's arrays were reachable only from the frames just left, so there is room again.
+            throw new MojoExecutionException("Kiln: " + display(job.model()) + ": out of memory compiling (Maven's heap "
+                    + "is at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB; Kiln needs about twice the model's "
+                    + "weights); give Maven more with -Xmx, e.g. MAVEN_OPTS=-Xmx8g or a line -Xmx8g in .mvn/jvm.config", e);
+        } catch (UncheckedIOException e) {
+            throw e; // a write error, which execute() reports with its reason
         } catch (RuntimeException e) {
             throw new MojoExecutionException("Kiln: internal error compiling " + job.model() + ": " + e, e);
         }
-        List<Path> written = generated.writeTo(sourceDir, resourceDir);
         stamps.write(name, stamp, written);
         // Files of the previous output that this one does not have (standalone switched off, say).
         previous.removeAll(written);

@@ -4,12 +4,15 @@ import dev.kiln.codegen.Backends;
 import dev.kiln.codegen.GenerateOptions;
 import dev.kiln.codegen.KilnOptions;
 import dev.kiln.compiler.BindingSyntax;
+import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.FileNames;
 import dev.kiln.compiler.InputBindings;
 import dev.kiln.compiler.KilnVersion;
+import dev.kiln.compiler.onnx.ExternalDataFiles;
 import dev.kiln.compiler.onnx.TensorProtos;
 import dev.kiln.compiler.target.TargetProfile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +129,9 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
     }
 
     /**
-     * What decides the output: Kiln's version, the model's bytes, the constants' bytes,
-     * every option and where the files go. Equal stamps mean the output would be the same.
+     * What decides the output: Kiln's version, the model's bytes, those of its external data
+     * files and of the constants, every option and where the files go. Equal stamps mean the
+     * output would be the same.
      */
     String stamp(Path sourceDir, Path resourceDir) throws IOException {
         MessageDigest sha;
@@ -142,6 +146,10 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
         text(sha, compileFlags());
         text(sha, sourceDir.toAbsolutePath() + "\n" + resourceDir.toAbsolutePath());
         bytes(sha, model);
+        for (Path data : externalDataFiles()) {
+            text(sha, model.getParent().relativize(data).toString());
+            bytes(sha, data);
+        }
         for (Path c : constantFiles.values()) {
             bytes(sha, c);
         }
@@ -159,10 +167,25 @@ record ModelJob(Path model, String target, TargetProfile cpu, GenerateOptions op
         sha.update(b);
     }
 
+    /** The model's external data files; none if it cannot be read (compiling it then says why). */
+    private List<Path> externalDataFiles() {
+        try {
+            return ExternalDataFiles.of(model);
+        } catch (CompileException e) {
+            return List.of();
+        }
+    }
+
+    /** The file's size and bytes, read a megabyte at a time (external data may exceed 2 GB). */
     private static void bytes(MessageDigest sha, Path file) throws IOException {
         sha.update(Long.toString(Files.size(file)).getBytes(StandardCharsets.UTF_8));
         sha.update((byte) ':');
-        sha.update(Files.readAllBytes(file));
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+        }
     }
 
     private static <T> T first(T a, T b) {

@@ -6,10 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.compiler.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ModelProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.StringStringEntryProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TensorShapeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.TypeProto;
+import dev.kiln.compiler.onnx.proto.OnnxMl.ValueInfoProto;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Turning the POM's settings for a model into compiler input, and the stamp that decides regeneration. */
 class ModelJobTest {
@@ -90,6 +101,36 @@ class ModelJobTest {
         ModelEntry v4 = entry(RELU);
         v4.cpu = "x86-64-v4";
         assertNotEquals(base, ModelJob.of(v4, ROOT, NO_DEFAULTS).stamp(src, res));
+    }
+
+    @Test
+    void theStampChangesWithTheModelsExternalData(@TempDir Path dir) throws Exception {
+        // y = x + w, w's 4 floats in data/w.bin beside the model (as the fingerprint, the stamp must cover them).
+        TensorProto w = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(4)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("data/w.bin"))
+                .build();
+        TypeProto vector = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1)
+                .setShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4))))
+                .build();
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(GraphProto.newBuilder().setName("g").addInitializer(w)
+                        .addInput(ValueInfoProto.newBuilder().setName("x").setType(vector))
+                        .addNode(NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("w").addOutput("y"))
+                        .addOutput(ValueInfoProto.newBuilder().setName("y").setType(vector)))
+                .build();
+        Files.write(dir.resolve("m.onnx"), model.toByteArray());
+        Files.createDirectories(dir.resolve("data"));
+        Files.write(dir.resolve("data/w.bin"), new byte[16]);
+        Path src = Path.of("src");
+        Path res = Path.of("res");
+        String first = ModelJob.of(entry("m.onnx"), dir, NO_DEFAULTS).stamp(src, res);
+
+        Files.write(dir.resolve("data/w.bin"), new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        String changed = ModelJob.of(entry("m.onnx"), dir, NO_DEFAULTS).stamp(src, res);
+        assertNotEquals(first, changed);
+        assertEquals(changed, ModelJob.of(entry("m.onnx"), dir, NO_DEFAULTS).stamp(src, res));
     }
 
     @Test

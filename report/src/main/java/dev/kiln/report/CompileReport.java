@@ -51,9 +51,12 @@ public record CompileReport(Summary summary, List<PassChange> passes, List<Layer
      *
      * @param replaced how often each pattern was replaced, e.g. {@code Conv + Relu → FusedConv}
      * @param removed how many nodes of each op it removed without replacement
+     * @param rewritten how many nodes it changed in place, by op and what changed, e.g.
+     *                  {@code FusedConv (weights; packed_panel, out_channels)}
      */
     public record PassChange(String pass, String description, int rewrites, int nodesAfter,
-                             Map<String, Integer> replaced, Map<String, Integer> removed) {
+                             Map<String, Integer> replaced, Map<String, Integer> removed,
+                             Map<String, Integer> rewritten) {
     }
 
     /**
@@ -120,7 +123,8 @@ public record CompileReport(Summary summary, List<PassChange> passes, List<Layer
         return IntStream.range(0, steps.size()).mapToObj(i -> {
             PassPipeline.Step s = steps.get(i);
             PassRecorder.Change c = changes.get(i);
-            return new PassChange(s.pass(), c.description(), s.rewrites(), s.nodesAfter(), c.replaced(), c.removed());
+            return new PassChange(s.pass(), c.description(), s.rewrites(), s.nodesAfter(), c.replaced(), c.removed(),
+                    c.rewritten());
         }).toList();
     }
 }

@@ -1,7 +1,9 @@
 package dev.kiln.report;
 
+import dev.kiln.compiler.ir.Attribute;
 import dev.kiln.compiler.ir.Graph;
 import dev.kiln.compiler.ir.Node;
+import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.passes.Pass;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,12 +17,56 @@ import java.util.function.BiConsumer;
 
 /**
  * Watches the pass pipeline (as its after-each-pass callback) and records what each
- * pass changed: which nodes it replaced by which new node, and which it removed
- * outright; also which pass removed each imported node that no node stands for.
+ * pass changed: which nodes it replaced by which new node, which it removed
+ * outright, and which it rewrote in place (new constant inputs or attribute values,
+ * as pack-weights does); also which pass removed each imported node that no node
+ * stands for.
  */
 final class PassRecorder implements BiConsumer<Pass, Graph> {
-    /** What one pass changed, e.g. {@code Conv + Relu -> FusedConv} 12 times. */
-    record Change(String pass, String description, Map<String, Integer> replaced, Map<String, Integer> removed) {
+    /**
+     * What one pass changed, e.g. {@code Conv + Relu -> FusedConv} 12 times.
+     *
+     * @param rewritten nodes kept but changed, by op and what changed, e.g.
+     *                  {@code FusedConv (weights; packed_panel)} 17 times
+     */
+    record Change(String pass, String description, Map<String, Integer> replaced, Map<String, Integer> removed,
+                  Map<String, Integer> rewritten) {
+    }
+
+    /** What a pass may rewrite in place: a node's constant inputs and its attributes. */
+    private record Contents(List<Value> constantInputs, Map<String, Attribute> attributes) {
+        static Contents of(Node n) {
+            List<Value> constants = new ArrayList<>();
+            n.inputs().forEach(v -> constants.add(v != null && v.isConstant() ? v : null));
+            Map<String, Attribute> attributes = new LinkedHashMap<>();
+            n.attributes().all().forEach(a -> attributes.put(a.name(), a));
+            return new Contents(constants, attributes);
+        }
+
+        /**
+         * What differs in {@code now}, e.g. {@code weights; packed_panel}, or null. Only a constant
+         * input replaced by another constant counts as new weights: a node whose input was rewired
+         * (remove-identities) or folded into a constant (fold-constants) is not itself rewritten.
+         */
+        String changesIn(Contents now) {
+            boolean weights = false;
+            for (int i = 0; i < Math.min(now.constantInputs.size(), constantInputs.size()); i++) {
+                Value v = now.constantInputs.get(i);
+                weights |= v != null && constantInputs.get(i) != null && v != constantInputs.get(i);
+            }
+            List<String> changed = new ArrayList<>();
+            now.attributes.forEach((name, a) -> {
+                Attribute was = attributes.get(name);
+                if (was != a && (was == null || !was.valueString().equals(a.valueString()))) {
+                    changed.add(name);
+                }
+            });
+            attributes.keySet().stream().filter(name -> !now.attributes.containsKey(name)).forEach(changed::add);
+            if (!weights && changed.isEmpty()) {
+                return null;
+            }
+            return (weights ? "weights" + (changed.isEmpty() ? "" : "; ") : "") + String.join(", ", changed);
+        }
     }
 
     private final List<Change> changes = new ArrayList<>();
@@ -28,17 +74,19 @@ final class PassRecorder implements BiConsumer<Pass, Graph> {
     private final Map<Node, String> madeFrom = new IdentityHashMap<>();
     /** The nodes before the pass now running, in graph order. */
     private List<Node> current;
+    /** What a pass may rewrite in each of them. */
+    private Map<Node, Contents> currentContents;
 
     PassRecorder(Graph imported) {
         current = List.copyOf(imported.nodes());
+        currentContents = contents(imported);
     }
 
     @Override
     public void accept(Pass pass, Graph graph) {
-        Set<Node> before = identitySet(current);
         Set<Node> after = identitySet(graph.nodes());
         List<Node> gone = current.stream().filter(n -> !after.contains(n)).toList();
-        List<Node> added = graph.nodes().stream().filter(n -> !before.contains(n)).toList();
+        List<Node> added = graph.nodes().stream().filter(n -> !currentContents.containsKey(n)).toList();
         // Which new node took over each node that went (by provenance), in graph order. A node
         // a pass made stands for no imported node (the phase Conv of a ConvTranspose); when a
         // later pass replaces it (choose-layout's channels-last twin), the name it keeps tells.
@@ -72,8 +120,18 @@ final class PassRecorder implements BiConsumer<Pass, Graph> {
                 madeFrom.put(n, earlier != null ? earlier : from);
             }
         }
-        changes.add(new Change(pass.name(), pass.description(), replaced, removed));
+        Map<Node, Contents> now = contents(graph);
+        Map<String, Integer> rewritten = new LinkedHashMap<>();
+        for (Node n : graph.nodes()) {
+            Contents was = currentContents.get(n);
+            String what = was == null ? null : was.changesIn(now.get(n));
+            if (what != null) {
+                rewritten.merge(n.opType() + " (" + what + ")", 1, Integer::sum);
+            }
+        }
+        changes.add(new Change(pass.name(), pass.description(), replaced, removed, rewritten));
         current = List.copyOf(graph.nodes());
+        currentContents = now;
     }
 
     List<Change> changes() {
@@ -88,6 +146,12 @@ final class PassRecorder implements BiConsumer<Pass, Graph> {
     /** For a node a pass made, the ops of the nodes it replaced, e.g. {@code Conv + Gelu}; else null. */
     String madeFrom(Node n) {
         return madeFrom.get(n);
+    }
+
+    private static Map<Node, Contents> contents(Graph graph) {
+        Map<Node, Contents> m = new IdentityHashMap<>();
+        graph.nodes().forEach(n -> m.put(n, Contents.of(n)));
+        return m;
     }
 
     private static Set<Node> identitySet(List<Node> nodes) {

@@ -105,6 +105,7 @@
       var changes = td('');
       Object.keys(p.replaced).forEach(function (k) { changes.appendChild(el('div', {}, k + ' \u00d7' + p.replaced[k])); });
       Object.keys(p.removed).forEach(function (k) { changes.appendChild(el('div', {}, 'removed ' + k + ' \u00d7' + p.removed[k])); });
+      Object.keys(p.rewritten).forEach(function (k) { changes.appendChild(el('div', {}, 'rewrote ' + k + ' \u00d7' + p.rewritten[k])); });
       if (!changes.firstChild) { changes.appendChild(el('span', { 'class': 'none' }, 'nothing')); }
       tr.appendChild(changes);
       body.appendChild(tr);

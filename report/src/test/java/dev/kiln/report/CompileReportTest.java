@@ -131,6 +131,25 @@ class CompileReportTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"lowformer_tiny_op13", "lowformer_tiny_op17_176"})
+    void everyPassThatRewroteSaysWhat(String stem) {
+        CompileReport r = report(stem);
+        for (CompileReport.PassChange p : r.passes()) {
+            boolean said = !p.replaced().isEmpty() || !p.removed().isEmpty() || !p.rewritten().isEmpty();
+            assertEquals(p.rewrites() > 0, said, p.toString());
+        }
+        // pack-weights keeps its nodes and rewrites their weights and attributes: one rewrite each.
+        CompileReport.PassChange pack = r.passes().stream().filter(p -> p.pass().equals("pack-weights"))
+                .findFirst().orElseThrow();
+        assertTrue(pack.rewrites() > 0, pack.toString());
+        assertTrue(pack.replaced().isEmpty() && pack.removed().isEmpty(), pack.toString());
+        assertEquals(pack.rewrites(), pack.rewritten().values().stream().mapToInt(Integer::intValue).sum(),
+                pack.toString());
+        pack.rewritten().keySet().forEach(k -> assertTrue(k.startsWith("FusedConv (weights; ")
+                && k.contains("packed_panel"), k));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lowformer_tiny_op13", "lowformer_tiny_op17_176"})
     void drawingsPlaceEveryVertexOnceWithoutOverlaps(String stem) {
         CompileReport r = report(stem);
         for (GraphDrawing g : List.of(r.before(), r.after())) {

@@ -128,8 +128,8 @@ public final class ConformanceBatch {
             m.opsets().forEach((domain, version) -> opsets.merge(domain, version, Math::max));
             ir = Math.max(ir, m.irVersion());
         }
-        Model merged = new Model(graph, "conformance-batch.onnx", "conformance-batch.onnx", cases.get(0).model().sha256(), ir, opsets,
-                "kiln conformance", inputs, outputs);
+        Model merged = new Model(graph, "conformance-batch.onnx", "conformance-batch.onnx", cases.get(0).model().sha256(),
+                "", ir, opsets, "kiln conformance", inputs, outputs);
         KilnOptions options = runner.options().withClassName("ConformanceBatch");
         Compilation compilation = Compilation.of(merged, options.compileOptions());
         GeneratedModel generated = options.backend().generate(compilation, options.generateOptions("model.onnx"));

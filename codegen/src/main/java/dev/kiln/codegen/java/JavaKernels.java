@@ -5,6 +5,7 @@ import dev.kiln.codegen.java.vector.VectorActivationKernel;
 import dev.kiln.codegen.java.vector.VectorAttentionKernel;
 import dev.kiln.codegen.java.vector.VectorBinaryKernel;
 import dev.kiln.codegen.java.vector.VectorFusedConvKernel;
+import dev.kiln.codegen.java.vector.VectorGroupNormKernel;
 import dev.kiln.codegen.java.vector.VectorMatrixKernel;
 import dev.kiln.compiler.ir.Node;
 import java.util.HashMap;
@@ -41,6 +42,7 @@ public final class JavaKernels {
         }
         k.add(Node.KILN_DOMAIN, "FusedConv", new VectorFusedConvKernel());
         k.add(Node.KILN_DOMAIN, "Attention", new VectorAttentionKernel());
+        k.add(Node.KILN_DOMAIN, "GroupNormalization", new VectorGroupNormKernel());
         k.add("", "MatMul", new VectorMatrixKernel());
         k.add("", "Gemm", new VectorMatrixKernel());
         return k;

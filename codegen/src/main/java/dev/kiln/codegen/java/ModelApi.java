@@ -50,6 +50,18 @@ public final class ModelApi {
                 && graph.outputs().get(0).type().elementType() == ElementType.FLOAT;
     }
 
+    /**
+     * The check at the top of {@code run(Object...)}: the number of inputs, with a message in
+     * words ("expected 1 input, got 2").
+     */
+    public void checkInputCount(MethodSpec.Builder run) {
+        int n = graph.inputs().size();
+        run.beginControlFlow("if (inputs.length != $L)", n)
+                .addStatement("throw new IllegalArgumentException($S + inputs.length)",
+                        "expected " + n + (n == 1 ? " input, got " : " inputs, got "))
+                .endControlFlow();
+    }
+
     /** The inputs or outputs for the class's Javadoc: {@code {@code name} type, ...}, or "none". */
     public String describe(List<Value> values, boolean outputs) {
         List<String> parts = new ArrayList<>();

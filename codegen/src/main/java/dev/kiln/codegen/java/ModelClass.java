@@ -301,10 +301,7 @@ final class ModelClass {
                         + "the order of {@link #OUTPUTS}. Each tensor is a flat Java array: float[], double[], long[],\n"
                         + "int[], short[] (also float16 and bfloat16 bits), byte[], boolean[] or String[].\n")
                 .addParameter(Object[].class, "inputs");
-        general.beginControlFlow("if (inputs.length != $L)", graph.inputs().size())
-                .addStatement("throw new IllegalArgumentException($S + inputs.length)",
-                        "expected " + graph.inputs().size() + (graph.inputs().size() == 1 ? " input, got " : " inputs, got "))
-                .endControlFlow();
+        api.checkInputCount(general);
         general.addStatement("$T c = context()", context);
         for (int i = 0; i < graph.inputs().size(); i++) {
             TensorType t = graph.inputs().get(i).type();

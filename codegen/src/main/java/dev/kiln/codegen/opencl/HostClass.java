@@ -337,10 +337,7 @@ final class HostClass {
                         + "the order of {@link #OUTPUTS}. Each tensor is a flat Java array: float[], double[], long[],\n"
                         + "int[], short[] (also float16 and bfloat16 bits), byte[] or boolean[].\n")
                 .addParameter(Object[].class, "inputs");
-        general.beginControlFlow("if (inputs.length != $L)", graph.inputs().size())
-                .addStatement("throw new IllegalArgumentException($S + inputs.length)",
-                        "expected " + graph.inputs().size() + " inputs, got ")
-                .endControlFlow();
+        api.checkInputCount(general);
         for (int i = 0; i < graph.inputs().size(); i++) {
             TensorType t = graph.inputs().get(i).type();
             TypeName arr = JavaTypes.arrayType(t.elementType().storage());

@@ -53,7 +53,7 @@ public final class OnnxImporter {
         String location = FileNames.of(file);
         Path baseDir = file.toAbsolutePath().getParent();
         try {
-            StreamedInitializers weights = new StreamedInitializers(baseDir);
+            StreamedInitializers weights = new StreamedInitializers(baseDir, new ExternalDataDigest());
             ModelFile f = ModelFile.read(file, bytesRead, weights::decode);
             return convert(f.proto(), file.getFileName().toString(), location, f.sha256(), baseDir, weights);
         } catch (CompileException e) {
@@ -69,7 +69,7 @@ public final class OnnxImporter {
     static Model read(InputStream stream, Path file, Path baseDir) {
         String location = FileNames.of(file);
         try {
-            StreamedInitializers weights = new StreamedInitializers(baseDir);
+            StreamedInitializers weights = new StreamedInitializers(baseDir, new ExternalDataDigest());
             ModelFile f = ModelFile.readProtobuf(stream, file, weights::decode);
             return convert(f.proto(), file.getFileName().toString(), location, f.sha256(), baseDir, weights);
         } catch (CompileException e) {
@@ -106,11 +106,12 @@ public final class OnnxImporter {
         if (!opsets.containsKey("")) {
             throw new CompileException("the model imports no ai.onnx opset");
         }
-        Builder b = new Builder(opsets, baseDir);
+        ExternalDataDigest externalData = streamed != null ? streamed.externalData : new ExternalDataDigest();
+        Builder b = new Builder(opsets, baseDir, externalData);
         b.readGraph(proto.getGraph(), streamed);
         String producer = (proto.getProducerName() + " " + proto.getProducerVersion()).trim();
-        return new Model(b.graph, sourceName, location, sha256, proto.getIrVersion(), opsets, producer,
-                b.inputSignatures, b.outputSignatures);
+        return new Model(b.graph, sourceName, location, sha256, externalData.hex(), proto.getIrVersion(), opsets,
+                producer, b.inputSignatures, b.outputSignatures);
     }
 
     /**
@@ -119,14 +120,16 @@ public final class OnnxImporter {
      */
     private static final class StreamedInitializers {
         private final Path baseDir;
+        private final ExternalDataDigest externalData;
         private final List<Tensor> tensors = new ArrayList<>();
 
-        StreamedInitializers(Path baseDir) {
+        StreamedInitializers(Path baseDir, ExternalDataDigest externalData) {
             this.baseDir = baseDir;
+            this.externalData = externalData;
         }
 
         TensorProto decode(TensorProto t) {
-            tensors.add(TensorProtos.decode(t, baseDir));
+            tensors.add(TensorProtos.decode(t, baseDir, externalData));
             return TensorProto.newBuilder().setName(t.getName()).setDataType(t.getDataType())
                     .addAllDims(t.getDimsList()).build();
         }
@@ -145,10 +148,12 @@ public final class OnnxImporter {
         private final Map<String, Value> values = new HashMap<>();
         private final Map<String, Integer> opsets;
         private final Path baseDir;
+        private final ExternalDataDigest externalData;
 
-        Builder(Map<String, Integer> opsets, Path baseDir) {
+        Builder(Map<String, Integer> opsets, Path baseDir, ExternalDataDigest externalData) {
             this.opsets = opsets;
             this.baseDir = baseDir;
+            this.externalData = externalData;
         }
 
         /** @param streamed the graph's initializers if they were decoded while the file was read, else null */
@@ -158,7 +163,7 @@ public final class OnnxImporter {
                 if (t.getName().isEmpty()) {
                     throw new CompileException("an initializer has no name");
                 }
-                Tensor value = streamed != null ? streamed.get(i) : TensorProtos.decode(t, baseDir);
+                Tensor value = streamed != null ? streamed.get(i) : TensorProtos.decode(t, baseDir, externalData);
                 values.put(t.getName(), Value.constant(t.getName(), value));
             }
             if (g.getSparseInitializerCount() > 0) {
@@ -232,7 +237,7 @@ public final class OnnxImporter {
                 case INT -> Attribute.of(name, a.getI());
                 case FLOAT -> Attribute.of(name, a.getF());
                 case STRING -> Attribute.of(name, a.getS().toString(StandardCharsets.UTF_8));
-                case TENSOR -> Attribute.of(name, TensorProtos.decode(a.getT(), baseDir));
+                case TENSOR -> Attribute.of(name, TensorProtos.decode(a.getT(), baseDir, externalData));
                 case INTS -> Attribute.of(name, a.getIntsList().stream().mapToLong(Long::longValue).toArray());
                 case FLOATS -> {
                     float[] f = new float[a.getFloatsCount()];

@@ -36,6 +36,14 @@ public final class TensorProtos {
      * @param baseDir the model's directory, for external data; null if external data is not allowed
      */
     public static Tensor decode(TensorProto t, Path baseDir) {
+        return decode(t, baseDir, new ExternalDataDigest());
+    }
+
+    /**
+     * @param baseDir the model's directory, for external data; null if external data is not allowed
+     * @param externalData where external data read for the tensor is hashed
+     */
+    static Tensor decode(TensorProto t, Path baseDir, ExternalDataDigest externalData) {
         String what = "tensor '" + t.getName() + "'";
         ElementType type = ElementType.fromCode(t.getDataType());
         if (type == null || !type.isSupported()) {
@@ -61,15 +69,21 @@ public final class TensorProtos {
         }
         int n = (int) size;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            return readExternal(t, tt, baseDir, what);
+            return readExternal(t, tt, baseDir, externalData, what);
         }
         if (!t.getRawData().isEmpty()) {
-            return fromBytes(tt, t.getRawData().asReadOnlyByteBuffer(), what);
+            return fromBytes(tt, t.getRawData().asReadOnlyByteBuffer(), ByteOrder.LITTLE_ENDIAN, what);
         }
         return fromFields(t, tt, n, what);
     }
 
-    private static Tensor fromBytes(TensorType tt, ByteBuffer bytes, String what) {
+    /**
+     * A tensor of {@code tt} from its values' bytes in {@code order}, as raw_data holds them
+     * (little-endian) or ONNX Runtime hands them out (the platform's order).
+     *
+     * @param what how messages name the tensor
+     */
+    public static Tensor fromBytes(TensorType tt, ByteBuffer bytes, ByteOrder order, String what) {
         ElementType type = tt.elementType();
         Storage storage = type.storage();
         int n = tt.intSize();
@@ -82,7 +96,7 @@ public final class TensorProtos {
                     + bytes.remaining());
         }
         Object data = storage.newArray(n);
-        copy(bytes.slice().order(ByteOrder.LITTLE_ENDIAN), data, 0, storage);
+        copy(bytes.slice().order(order), data, 0, storage);
         return new Tensor(tt, data);
     }
 
@@ -142,9 +156,11 @@ public final class TensorProtos {
     /**
      * Reads external data; the location must stay inside the model's directory (a model is
      * untrusted input). The values go from the file into the tensor's array a megabyte at a
-     * time, so a big tensor is not held twice (as bytes, then as values) while it is read.
+     * time, so a big tensor is not held twice (as bytes, then as values) while it is read,
+     * and into {@code externalData}, for the compile fingerprint.
      */
-    private static Tensor readExternal(TensorProto t, TensorType tt, Path baseDir, String what) {
+    private static Tensor readExternal(TensorProto t, TensorType tt, Path baseDir, ExternalDataDigest externalData,
+                                       String what) {
         if (t.getExternalDataList().stream().anyMatch(e -> e.getKey().equals(OnnxTextPrinter.ELIDED_KEY))) {
             throw new CompileException(what + ": its values were left out when the model was printed "
                     + "(kiln print writes them with --weights)");
@@ -196,6 +212,7 @@ public final class TensorProtos {
                     }
                 }
                 chunk.flip();
+                externalData.update(chunk);
                 copy(chunk, data, (int) (done / storage.bytes()), storage);
                 done += chunk.limit();
             }

@@ -20,6 +20,11 @@ import dev.kiln.compiler.ops.FusedConv;
  * two vectors) or a loop over all M (the java back end: one panel) reads. The bias
  * is padded with zeros to whole panels too. Packed are convolutions of one group and
  * depthwise ones; others keep ONNX's order.
+ *
+ * <p>For vector kernels also: a Gemm whose B is a constant stored transposed (transB = 1,
+ * [N, K], as PyTorch exports a Linear layer) gets B as [K, N] and transB = 0, so its
+ * kernel reads B's rows in memory order and never sums across the lanes of a vector
+ * (an order the Vector API leaves unspecified).
  */
 public final class PackWeights implements Pass {
     private final int panel;
@@ -43,6 +48,10 @@ public final class PackWeights implements Pass {
     public int run(Graph graph) {
         int packed = 0;
         for (Node n : graph.nodes()) {
+            if (panel != 0 && n.is("Gemm") && untransposeB(n)) {
+                packed++;
+                continue;
+            }
             if (!n.domain().equals(Node.KILN_DOMAIN) || !n.opType().equals(FusedConv.OP_TYPE)) {
                 continue;
             }
@@ -68,6 +77,27 @@ public final class PackWeights implements Pass {
             packed++;
         }
         return packed;
+    }
+
+    /** Stores a constant transposed B of a Gemm as [K, N]; false where there is none. */
+    private static boolean untransposeB(Node n) {
+        Value b = n.input(1);
+        if (n.attributes().getInt("transB", 0) == 0 || !b.isConstant() || b.type().elementType() != ElementType.FLOAT
+                || b.type().rank() != 2) {
+            return false;
+        }
+        int rows = (int) b.type().dim(0);
+        int cols = (int) b.type().dim(1);
+        float[] src = b.constant().floats();
+        float[] dst = new float[src.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = src[r * cols + c];
+            }
+        }
+        n.setInput(1, Value.constant(b.name() + "_transposed", new Tensor(new TensorType(ElementType.FLOAT, cols, rows), dst)));
+        n.attributes().set(Attribute.of("transB", 0L));
+        return true;
     }
 
     /** A bias [M] padded with zeros to whole panels, so a kernel may read a panel's biases as whole vectors. */

@@ -12,7 +12,9 @@ import dev.kiln.compiler.target.TargetProfile;
 /**
  * Kiln's channels-last Attention, a vector of channels at a time: there a token's
  * channels are contiguous, so a score is a dot product of two rows (Q's and K's,
- * {@code d / L} vector products summed across lanes at the end) and the output row is a
+ * {@code d / L} vector products, whose lanes are then summed in lane order through the
+ * workspace: {@code reduceLanes}' order is unspecified, and differs between the JIT's
+ * code and the interpreter's) and the output row is a
  * sum of V's rows scaled by the weights ({@code d / L} vector accumulators). The
  * softmax between them runs over the keys one at a time, as in the scalar kernel. One
  * work item is one query row of one head of one image, as there; the row's scores live
@@ -31,7 +33,7 @@ public final class VectorAttentionKernel implements JavaKernel {
 
     @Override
     public long scratchFloats(Node node, TargetProfile profile) {
-        return Attention.params(node).tokens();
+        return Attention.params(node).tokens() + profile.vectorFloats();
     }
 
     @Override
@@ -65,7 +67,12 @@ public final class VectorAttentionKernel implements JavaKernel {
         k.addStatement("dot = $T.fromArray(S, x, q + c).fma($T.fromArray(S, x, kr + c), dot)", Vectors.FLOAT_VECTOR,
                 Vectors.FLOAT_VECTOR);
         k.endControlFlow();
-        k.addStatement("float s = dot.reduceLanes($T.ADD)", Vectors.OPERATORS);
+        k.addStatement("dot.intoArray(ws, wso + $L)", tokens);
+        StringBuilder lanes = new StringBuilder("ws[wso + " + tokens + "]");
+        for (int l = 1; l < w.lanes(); l++) {
+            lanes.append(" + ws[wso + ").append(tokens + l).append("]");
+        }
+        k.addStatement("float s = $L", lanes);
         if (whole < d) {
             k.beginControlFlow("for (int c = $L; c < $L; c++)", whole, d);
             k.addStatement("s += x[q + c] * x[kr + c]");

@@ -19,12 +19,14 @@ import javax.lang.model.element.Modifier;
  * Channels-last FusedConv of one group with weights in panels of two vectors, as a
  * matrix product: Y [positions, M] = A [positions, K] W [K, M], K = kernel taps x C.
  *
- * <p>A work item is a tile of {@link #ROWS} output positions and a group of weight
+ * <p>A work item is a tile of {@link #tileRows} output positions (6, or 5 or 4 where that
+ * pads the last tile with far fewer unused rows: 7x7 = 49 positions make 10 tiles of 5, not
+ * 9 of 6 of which the last computes 5 rows for nothing) and a group of weight
  * panels. It first copies the tile's receptive fields into its part's workspace, one
  * row of K floats per position (zeros where a tap falls outside the image), so that
  * every convolution, 1x1 or 3x3, strided or padded, reads A the same way; a 1x1
  * convolution of stride 1 reads X itself. Then, for each panel, a register tile of
- * {@link #ROWS} x 2 vectors (12 accumulators for 8-lane vectors: 6 x 16) walks K: per
+ * rows x 2 vectors (12 accumulators for 8-lane vectors: 6 x 16) walks K: per
  * step two vector loads of W, one broadcast of A per row, twelve fused multiply-adds.
  * The accumulators start from the bias. The activation and the residual follow in an
  * epilogue method, over the outputs the tile just wrote.
@@ -34,7 +36,7 @@ import javax.lang.model.element.Modifier;
  * thread in a fixed order, whatever the thread count.
  */
 final class VectorConvKernel {
-    /** Output positions per register tile. */
+    /** Output positions per register tile, at most. */
     static final int ROWS = 6;
 
     private VectorConvKernel() {
@@ -44,6 +46,23 @@ final class VectorConvKernel {
     static long scratchFloats(Node node, TargetProfile profile) {
         Conv.Params p = FusedConv.params(node);
         return ROWS * reduction(p) + ROWS * 2L * profile.vectorFloats();
+    }
+
+    /**
+     * Output positions per register tile for a layer of {@code positions}: {@link #ROWS}, unless
+     * 5 or 4 rows leave at least 5% fewer padded rows in the last tile.
+     */
+    static int tileRows(long positions) {
+        int best = ROWS;
+        long padded = (positions + ROWS - 1) / ROWS * ROWS;
+        for (int r = ROWS - 1; r >= 4; r--) {
+            long p = (positions + r - 1) / r * r;
+            if (p * 20 <= padded * 19 && p < padded) {
+                best = r;
+                padded = p;
+            }
+        }
+        return best;
     }
 
     /** K: taps x input channels. */
@@ -66,49 +85,50 @@ final class VectorConvKernel {
         long[] out = p.outputSpatial();
         int batch = (int) w.in(0).type().dim(0);
         long positions = batch * out[0] * out[1];
-        int tiles = (int) ((positions + ROWS - 1) / ROWS);
+        int tr = tileRows(positions);
+        int tiles = (int) ((positions + tr - 1) / tr);
         int panels = (m + panel - 1) / panel;
         // Panels per group: as many as keep the group's weights within half the L2 cache.
         int perGroup = (int) Math.max(1, Math.min(panels, w.profile().l2Bytes() / 2 / (4L * k * panel)));
         int groups = (panels + perGroup - 1) / perGroup;
         w.work(tiles * groups);
         w.cost(2L * positions * m * k);
-        String tile = tileMethod(w, p, k, panel);
+        String tile = tileMethod(w, p, k, panel, tr);
         CodeBlock.Builder b = w.code();
         b.beginControlFlow("for (int item = lo; item < hi; item++)");
-        b.add("// Positions p0 .. p0 + $L and weight panels of group g ($L panels of $L channels each).\n", ROWS - 1,
+        b.add("// Positions p0 .. p0 + $L and weight panels of group g ($L panels of $L channels each).\n", tr - 1,
                 perGroup, panel);
         b.addStatement("int g = item / $L", tiles);
-        b.addStatement("int p0 = item % $L * $L", tiles, ROWS);
-        b.addStatement("int rows = Math.min($L, $L - p0)", ROWS, positions);
+        b.addStatement("int p0 = item % $L * $L", tiles, tr);
+        b.addStatement("int rows = Math.min($L, $L - p0)", tr, positions);
         String rowsOfA;
         if (readsInputDirectly(p)) {
             // A 1x1 convolution with stride 1 and no padding: row r of A is position p0 + r of X.
             b.addStatement("float[] a = x");
             b.addStatement("int ao = xo + p0 * $L", c);
-            b.beginControlFlow("if (rows < $L)", ROWS);
+            b.beginControlFlow("if (rows < $L)", tr);
             b.add("// The last, partial tile: its rows copied, the rest zero, so that the tile reads within bounds.\n");
             b.addStatement("System.arraycopy(x, ao, ws, wso, rows * $L)", c);
-            b.addStatement("java.util.Arrays.fill(ws, wso + rows * $L, wso + $L, 0f)", c, ROWS * k);
+            b.addStatement("java.util.Arrays.fill(ws, wso + rows * $L, wso + $L, 0f)", c, tr * k);
             b.addStatement("a = ws");
             b.addStatement("ao = wso");
             b.endControlFlow();
             rowsOfA = "a, ao";
         } else {
-            packRows(b, p, k, c, in, out);
+            packRows(b, p, k, c, in, out, tr);
             rowsOfA = "ws, wso";
         }
-        b.addStatement("int last = Math.min($L, (g + 1) * $L)", panels, perGroup);
-        b.beginControlFlow("for (int pi = g * $L; pi < last; pi++)", perGroup);
-        b.addStatement("int m0 = pi * $L", panel);
-        b.addStatement("$L($L, w, wo + pi * $L, $L, y, yo + p0 * $L + m0, rows, Math.min($L, $L - m0), ws, wso + $L)",
-                tile, rowsOfA, (long) k * panel, w.hasIn(2) ? "b, bo + m0" : "ZEROS, 0", m, panel, m, ROWS * k);
+        b.addStatement("int m0 = g * $L", perGroup * panel);
+        b.addStatement("int m1 = Math.min($L, m0 + $L)", m, perGroup * panel);
+        b.addStatement("$L($L, w, wo, $L, y, yo + p0 * $L, rows, m0, m1, ws, wso + $L)", tile, rowsOfA,
+                w.hasIn(2) ? "b, bo, 1" : "ZEROS, 0, 0", m, tr * k);
         String epilogue = epilogueMethod(w, m, panel);
         if (epilogue != null) {
-            b.addStatement("$L(y, yo + p0 * $L + m0, $L, rows, Math.min($L, $L - m0))", epilogue, m,
-                    w.hasIn(3) ? "r, ro + p0 * " + m + " + m0" : "null, 0", panel, m);
+            b.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", panel);
+            b.addStatement("$L(y, yo + p0 * $L + mp, $L, rows, Math.min($L, $L - mp))", epilogue, m,
+                    w.hasIn(3) ? "r, ro + p0 * " + m + " + mp" : "null, 0", panel, m);
+            b.endControlFlow();
         }
-        b.endControlFlow();
         b.endControlFlow();
     }
 
@@ -124,10 +144,10 @@ final class VectorConvKernel {
     }
 
     /** Copies the receptive field of each of the tile's positions into row r of the workspace. */
-    private static void packRows(CodeBlock.Builder b, Conv.Params p, int k, int c, long[] in, long[] out) {
+    private static void packRows(CodeBlock.Builder b, Conv.Params p, int k, int c, long[] in, long[] out, int tr) {
         long[] kernel = p.kernel();
         b.add("// Row r of A: the receptive field of position p0 + r, tap by tap, $L channels a tap.\n", c);
-        b.beginControlFlow("for (int row = 0; row < $L; row++)", ROWS);
+        b.beginControlFlow("for (int row = 0; row < $L; row++)", tr);
         b.addStatement("int a = wso + row * $L", k);
         b.beginControlFlow("if (row >= rows)");
         b.addStatement("java.util.Arrays.fill(ws, a, a + $L, 0f)", k);
@@ -140,14 +160,27 @@ final class VectorConvKernel {
         b.beginControlFlow("for (int kh = 0; kh < $L; kh++)", kernel[0]);
         b.addStatement("int ih = $L$L + $L", IndexMath.scaled("oh", p.strides()[0]), IndexMath.plus(-p.padsBegin()[0]),
                 IndexMath.scaled("kh", p.dilations()[0]));
+        b.addStatement("int taps = a + kh * $L", kernel[1] * c);
+        b.beginControlFlow("if (ih < 0 || ih >= $L)", in[0]);
+        b.addStatement("java.util.Arrays.fill(ws, taps, taps + $L, 0f)", kernel[1] * c);
+        b.addStatement("continue");
+        b.endControlFlow();
+        b.addStatement("int iw0 = $L$L", IndexMath.scaled("ow", p.strides()[1]), IndexMath.plus(-p.padsBegin()[1]));
+        b.addStatement("int src = xo + ((n * $L + ih) * $L + iw0) * $L", in[0], in[1], c);
+        if (p.dilations()[1] == 1 && kernel[1] > 1) {
+            b.add("// All of the row's taps inside the image: they are $L contiguous floats of X.\n", kernel[1] * c);
+            b.beginControlFlow("if (iw0 >= 0 && iw0 + $L <= $L)", kernel[1], in[1]);
+            b.addStatement("System.arraycopy(x, src, ws, taps, $L)", kernel[1] * c);
+            b.addStatement("continue");
+            b.endControlFlow();
+        }
         b.beginControlFlow("for (int kw = 0; kw < $L; kw++)", kernel[1]);
-        b.addStatement("int iw = $L$L + $L", IndexMath.scaled("ow", p.strides()[1]), IndexMath.plus(-p.padsBegin()[1]),
-                IndexMath.scaled("kw", p.dilations()[1]));
-        b.addStatement("int dst = a + (kh * $L + kw) * $L", kernel[1], c);
-        b.beginControlFlow("if (ih < 0 || ih >= $L || iw < 0 || iw >= $L)", in[0], in[1]);
+        b.addStatement("int iw = iw0 + $L", IndexMath.scaled("kw", p.dilations()[1]));
+        b.addStatement("int dst = taps + kw * $L", c);
+        b.beginControlFlow("if (iw < 0 || iw >= $L)", in[1]);
         b.addStatement("java.util.Arrays.fill(ws, dst, dst + $L, 0f)", c);
         b.nextControlFlow("else");
-        b.addStatement("System.arraycopy(x, xo + ((n * $L + ih) * $L + iw) * $L, ws, dst, $L)", in[0], in[1], c, c);
+        b.addStatement("System.arraycopy(x, src + $L, ws, dst, $L)", IndexMath.scaled("kw", (long) p.dilations()[1] * c), c);
         b.endControlFlow();
         b.endControlFlow();
         b.endControlFlow();
@@ -206,68 +239,77 @@ final class VectorConvKernel {
     }
 
     /**
-     * The register tile as a method of its own: {@link #ROWS} rows of A times one panel of W,
-     * plus bias, into Y (row stride M), only the {@code rows} x {@code cols} that exist.
+     * The register tile as a method of its own: {@code tr} rows of A times the panels of W
+     * for output channels [m0, m1), one panel after the other, plus bias, into Y (row stride
+     * M), only the {@code rows} x channels that exist. One call does a whole panel group, so
+     * the call's cost is spread over all of its panels (with small K it was a large part of
+     * a panel's time).
      */
-    private static String tileMethod(KernelWriter w, Conv.Params p, int k, int panel) {
+    private static String tileMethod(KernelWriter w, Conv.Params p, int k, int panel, int tr) {
         int m = p.outChannels();
         MethodSpec.Builder t = MethodSpec.methodBuilder("tile").addModifiers(Modifier.STATIC)
-                .addJavadoc("$L positions x $L channels of a convolution with K = $L: A W + b.\n", ROWS, panel, k)
+                .addJavadoc("$L positions x channels [m0, m1) of a convolution with K = $L: A W + b, $L channels at a time.\n",
+                        tr, k, panel)
                 .addParameter(float[].class, "a").addParameter(int.class, "ao")
                 .addParameter(float[].class, "w").addParameter(int.class, "wo")
-                .addParameter(float[].class, "b").addParameter(int.class, "bo")
+                .addParameter(float[].class, "b").addParameter(int.class, "bo").addParameter(int.class, "bs")
                 .addParameter(float[].class, "y").addParameter(int.class, "yo")
-                .addParameter(int.class, "rows").addParameter(int.class, "cols")
+                .addParameter(int.class, "rows").addParameter(int.class, "m0").addParameter(int.class, "m1")
                 .addParameter(float[].class, "t").addParameter(int.class, "to");
         CodeBlock.Builder c = CodeBlock.builder();
-        c.add("// The bias (ZEROS for a convolution without one: a choice between two vectors here would make\n");
-        c.add("// JDK 17 box the accumulators whenever both kinds of caller share the tile).\n");
-        c.addStatement("$T b0 = $T.fromArray(S, b, bo)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        c.addStatement("$T b1 = $T.fromArray(S, b, bo + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", panel);
+        c.add("// Panel mp / $L starts at mp * K in the packed weights.\n", panel);
+        c.addStatement("int wp = wo + mp * $L", k);
+        c.add("// The bias: bs = 1, or 0 and ZEROS for a convolution without one (a choice between two vectors\n");
+        c.add("// here would make JDK 17 box the accumulators whenever both kinds of caller share the tile).\n");
+        c.addStatement("$T b0 = $T.fromArray(S, b, bo + mp * bs)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+        c.addStatement("$T b1 = $T.fromArray(S, b, bo + mp * bs + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
         StringBuilder init = new StringBuilder();
-        for (int r = 0; r < ROWS; r++) {
+        for (int r = 0; r < tr; r++) {
             init.append(r == 0 ? "" : ", ").append("c").append(r).append("0 = b0, c").append(r).append("1 = b1");
         }
         c.addStatement("$T $L", Vectors.FLOAT_VECTOR, init);
         c.add("// The same loop twice, written as each JIT compiles it best (see JDK17_LOOPS).\n");
         c.beginControlFlow("if (JDK17_LOOPS)");
-        c.beginControlFlow("for (int k = 0, wk = wo; k < $L; k++, wk += $L)", k, panel);
-        kStep(c, k);
+        c.beginControlFlow("for (int k = 0, wk = wp; k < $L; k++, wk += $L)", k, panel);
+        kStep(c, k, tr);
         c.endControlFlow();
         c.nextControlFlow("else");
         c.beginControlFlow("for (int k = 0; k < $L; k++)", k);
-        c.addStatement("int wk = wo + k * $L", panel);
-        kStep(c, k);
+        c.addStatement("int wk = wp + k * $L", panel);
+        kStep(c, k, tr);
         c.endControlFlow();
         c.endControlFlow();
-        c.beginControlFlow("if (rows == $L && cols == $L)", ROWS, panel);
-        for (int r = 0; r < ROWS; r++) {
+        c.addStatement("int cols = Math.min($L, $L - mp)", panel, m);
+        c.beginControlFlow("if (rows == $L && cols == $L)", tr, panel);
+        for (int r = 0; r < tr; r++) {
             for (int v = 0; v < 2; v++) {
-                c.addStatement("c$L$L.intoArray(y, yo$L)", r, v, IndexMath.plus((long) r * m + (long) v * (panel / 2)));
+                c.addStatement("c$L$L.intoArray(y, yo + mp$L)", r, v, IndexMath.plus((long) r * m + (long) v * (panel / 2)));
             }
         }
         c.nextControlFlow("else");
         c.add("// A partial tile (the last positions or channels): through the buffer t.\n");
-        for (int r = 0; r < ROWS; r++) {
+        for (int r = 0; r < tr; r++) {
             for (int v = 0; v < 2; v++) {
                 c.addStatement("c$L$L.intoArray(t, to$L)", r, v, IndexMath.plus((long) r * panel + (long) v * (panel / 2)));
             }
         }
         c.beginControlFlow("for (int i = 0; i < rows; i++)");
         c.beginControlFlow("for (int j = 0; j < cols; j++)");
-        c.addStatement("y[yo + i * $L + j] = t[to + i * $L + j]", m, panel);
+        c.addStatement("y[yo + mp + i * $L + j] = t[to + i * $L + j]", m, panel);
+        c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
         return w.helperMethod(lowerFirst(w.node().opType()) + "Tile", t.addCode(c.build()).build());
     }
 
-    /** One step of k: two vector loads of W at wk, one broadcast of A per row, twelve fused multiply-adds. */
-    private static void kStep(CodeBlock.Builder c, int k) {
+    /** One step of k: two vector loads of W at wk, one broadcast of A per row, two fused multiply-adds per row. */
+    private static void kStep(CodeBlock.Builder c, int k, int tr) {
         c.addStatement("$T w0 = $T.fromArray(S, w, wk)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
         c.addStatement("$T w1 = $T.fromArray(S, w, wk + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
         c.addStatement("$T x", Vectors.FLOAT_VECTOR);
-        for (int r = 0; r < ROWS; r++) {
+        for (int r = 0; r < tr; r++) {
             c.addStatement("x = $T.broadcast(S, a[ao + $L])", Vectors.FLOAT_VECTOR, r == 0 ? "k" : r * k + " + k");
             c.addStatement("c$L0 = x.fma(w0, c$L0)", r, r);
             c.addStatement("c$L1 = x.fma(w1, c$L1)", r, r);
