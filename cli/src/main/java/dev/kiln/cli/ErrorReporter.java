@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.codegen.opencl.host.OpenClException;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.runtime.WeightFileException;
 import java.io.PrintWriter;
@@ -58,11 +59,20 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     /** The user-facing text of a failure: the message for expected ones, a pointer to --debug otherwise. */
     private static String message(Exception e) {
         if (e instanceof CompileException || e instanceof WeightFileException || e instanceof KilnException
-                || e instanceof UncheckedIOException) {
+                || e instanceof UncheckedIOException || isOpenClSetUp(e)) {
             return firstLine(e.getMessage());
         }
         String m = e.getMessage() == null ? "" : ": " + firstLine(e.getMessage());
         return "internal error, a Kiln bug (" + e.getClass().getSimpleName() + m + "); run with --debug for the stack trace";
+    }
+
+    /**
+     * An opencl model's host class could not set up its device (no OpenCL library, platform
+     * or device, ...): a fault of the machine, which the message explains. The exception is
+     * the generated package's copy of Kiln's {@link OpenClException}, so it is known by name.
+     */
+    private static boolean isOpenClSetUp(Exception e) {
+        return e.getClass().getSimpleName().equals(OpenClException.class.getSimpleName());
     }
 
     private static String firstLine(String s) {

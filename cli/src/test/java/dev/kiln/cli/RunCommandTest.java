@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -46,5 +47,27 @@ class RunCommandTest {
         Cli.Result r = Cli.run("run", Cli.fixture("lowformer_tiny_op17_176.onnx").toString(), "--output", "x.bin");
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("--input"), r.err());
+    }
+
+    @Test
+    void anOpenClSetUpFailureIsTheHostClassMessageNotAKilnBug() {
+        // No device matches this name on any machine; without an OpenCL library or platform the
+        // failure comes earlier, as another OpenClException. Either way no kernel runs.
+        String old = System.setProperty("kiln.opencl.device", "no device has this name");
+        try {
+            Cli.Result r = Cli.run("run", Cli.fixture("lowformer_tiny_op13.onnx").toString(), "--target", "opencl",
+                    "--input", Cli.fixture("lowformer_tiny_op13.input.bin").toString(),
+                    "--output", tmp.resolve("logits.bin").toString());
+            assertEquals(1, r.exitCode(), r.toString());
+            CompileCommandTest.assertOneErrorLine(r);
+            assertTrue(r.err().startsWith("kiln: error: LowformerTinyOp13") && r.err().contains("OpenCL"), r.err());
+            assertFalse(r.err().contains("Kiln bug"), r.err());
+        } finally {
+            if (old == null) {
+                System.clearProperty("kiln.opencl.device");
+            } else {
+                System.setProperty("kiln.opencl.device", old);
+            }
+        }
     }
 }

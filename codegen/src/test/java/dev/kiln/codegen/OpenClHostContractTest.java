@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The OpenCL host class's contract: the Java back end's API, thread safety by a lock,
  * {@code close()}, device choice by argument and system property, and clear errors for
- * bad input found on the device, a stale program, a device without enough memory, and
- * a machine without an OpenCL platform.
+ * bad input found on the device, a stale program, a program the device's compiler
+ * rejects, a device without enough memory, and a machine without an OpenCL library,
+ * platform or device (each in a JVM of its own).
  */
 @Tag("opencl")
 class OpenClHostContractTest {
@@ -183,16 +185,40 @@ class OpenClHostContractTest {
     @Test
     void noOpenClPlatformIsAClearErrorNotACrash() throws Exception {
         // The ICD loader finds no driver when OCL_ICD_VENDORS names an empty folder.
-        Path empty = java.nio.file.Files.createTempDirectory("no-icd");
+        Path empty = Files.createTempDirectory("no-icd");
+        String out = loadInAnotherJvm(Map.of("OCL_ICD_VENDORS", empty.toString()));
+        assertTrue(out.contains("OpenClException: ReluModel found no OpenCL platform"), out);
+        assertTrue(out.contains("pocl-opencl-icd"), out);
+    }
+
+    @Test
+    void aPlatformWithoutDevicesIsAClearErrorNotACrash() throws Exception {
+        // PoCL enables only the drivers POCL_DEVICES names: with an unknown one, its platform has no device.
+        String out = loadInAnotherJvm(Map.of("POCL_DEVICES", "no-such-driver"));
+        assertTrue(out.contains("OpenClException: ReluModel found no OpenCL device: the platforms [Portable Computing "
+                + "Language] have none"), out);
+    }
+
+    @Test
+    void noOpenClLibraryIsAClearErrorNamingThePackage() throws Exception {
+        // dlopen stops at the first libOpenCL.so on LD_LIBRARY_PATH: an empty file there is a loader that fails to load.
+        Path lib = Files.createTempDirectory("no-libopencl");
+        Files.createFile(lib.resolve("libOpenCL.so"));
+        String out = loadInAnotherJvm(Map.of("LD_LIBRARY_PATH", lib.toString()));
+        assertTrue(out.contains("OpenClException: ReluModel cannot load the OpenCL library: JOCL looks for libOpenCL.so, "
+                + "which Debian and Ubuntu install with the package ocl-icd-opencl-dev"), out);
+    }
+
+    /** What {@link OpenClLoadProbe} prints in a JVM of its own with {@code env} added to its environment. */
+    private static String loadInAnotherJvm(Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), OpenClLoadProbe.class.getName())
                 .redirectErrorStream(true);
-        pb.environment().put("OCL_ICD_VENDORS", empty.toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
-        assertTrue(out.contains("OpenClException: ReluModel found no OpenCL platform"), out);
-        assertTrue(out.contains("pocl-opencl-icd"), out);
+        return out;
     }
 
     /** Loads a model in a JVM of its own and prints what happened: for the missing-platform test. */

@@ -133,14 +133,7 @@ public final class OpenClSession implements AutoCloseable {
     public static OpenClSession open(String model, String selector, boolean doubles, String source) {
         String wanted = selector != null ? selector : System.getProperty(DEVICE_PROPERTY);
         Device device = choose(devices(model), wanted, model);
-        if (doubles && !device.extensions.contains("cl_khr_fp64")) {
-            throw new OpenClException(model + " computes in double, but OpenCL device " + device
-                    + " lacks cl_khr_fp64; choose another device with -D" + DEVICE_PROPERTY + "=...");
-        }
-        if (!atLeast12(device.version)) {
-            throw new OpenClException(model + " needs OpenCL C 1.2, but OpenCL device " + device + " offers "
-                    + device.version);
-        }
+        requireSupport(device, doubles, model);
         int[] error = new int[1];
         cl_context context = null;
         cl_command_queue queue = null;
@@ -248,6 +241,18 @@ public final class OpenClSession implements AutoCloseable {
                     + "a number, platform:device, or part of a name); the devices are: " + devices);
         }
         return found;
+    }
+
+    /** Refuses, before the build, a device without OpenCL C 1.2 or, for a program in double, cl_khr_fp64. */
+    static void requireSupport(Device device, boolean doubles, String model) {
+        if (doubles && !device.extensions.contains("cl_khr_fp64")) {
+            throw new OpenClException(model + " computes in double, but OpenCL device " + device
+                    + " lacks cl_khr_fp64; choose another device with -D" + DEVICE_PROPERTY + "=...");
+        }
+        if (!atLeast12(device.version)) {
+            throw new OpenClException(model + " needs OpenCL C 1.2, but OpenCL device " + device + " offers "
+                    + device.version);
+        }
     }
 
     private static Device firstOfType(List<Device> devices, long type) {
