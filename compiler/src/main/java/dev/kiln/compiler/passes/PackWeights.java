@@ -9,6 +9,7 @@ import dev.kiln.compiler.ir.TensorType;
 import dev.kiln.compiler.ir.Value;
 import dev.kiln.compiler.ops.Conv;
 import dev.kiln.compiler.ops.FusedConv;
+import dev.kiln.compiler.ops.Transpose;
 
 /**
  * pack-weights: reorders the weights of channels-last convolutions, at compile time,
@@ -86,16 +87,7 @@ public final class PackWeights implements Pass {
                 || b.type().rank() != 2) {
             return false;
         }
-        int rows = (int) b.type().dim(0);
-        int cols = (int) b.type().dim(1);
-        float[] src = b.constant().floats();
-        float[] dst = new float[src.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                dst[c * rows + r] = src[r * cols + c];
-            }
-        }
-        n.setInput(1, Value.constant(b.name() + "_transposed", new Tensor(new TensorType(ElementType.FLOAT, cols, rows), dst)));
+        n.setInput(1, Value.constant(b.name() + "_transposed", Transpose.permute(b.constant(), new int[] {1, 0})));
         n.attributes().set(Attribute.of("transB", 0L));
         return true;
     }

@@ -68,11 +68,7 @@ public final class VectorAttentionKernel implements JavaKernel {
                 Vectors.FLOAT_VECTOR);
         k.endControlFlow();
         k.addStatement("dot.intoArray(ws, wso + $L)", tokens);
-        StringBuilder lanes = new StringBuilder("ws[wso + " + tokens + "]");
-        for (int l = 1; l < w.lanes(); l++) {
-            lanes.append(" + ws[wso + ").append(tokens + l).append("]");
-        }
-        k.addStatement("float s = $L", lanes);
+        k.addStatement("float s = $L", Vectors.laneSum(tokens, w.lanes()));
         if (whole < d) {
             k.beginControlFlow("for (int c = $L; c < $L; c++)", whole, d);
             k.addStatement("s += x[q + c] * x[kr + c]");

@@ -50,7 +50,8 @@ final class VectorConvKernel {
 
     /**
      * Output positions per register tile for a layer of {@code positions}: {@link #ROWS}, unless
-     * 5 or 4 rows leave at least 5% fewer padded rows in the last tile.
+     * with 5 or 4 the tiles cover at least 5% fewer rows in all (positions rounded up to whole
+     * tiles).
      */
     static int tileRows(long positions) {
         int best = ROWS;

@@ -90,7 +90,7 @@ public final class VectorGroupNormKernel implements JavaKernel {
     }
 
     /**
-     * Declares ({@code first}) or sets {@code double sum}: the sum over the image of each
+     * Declares (for the elements) or sets (for the squares) {@code double sum}: the sum over the image of each
      * element {@code v}, or of {@code (v - mean)^2} when {@code squares}, in
      * {@link #ACCUMULATORS} vector accumulators named {@code prefix0..}, their lanes then
      * added in order.
@@ -124,11 +124,7 @@ public final class VectorGroupNormKernel implements JavaKernel {
             combined.append(".add(").append(prefix).append(a).append(")");
         }
         k.addStatement("$L.intoArray(ws, wso)", combined);
-        StringBuilder lanesSum = new StringBuilder("(double) ws[wso]");
-        for (int l = 1; l < lanes; l++) {
-            lanesSum.append(" + ws[wso + ").append(l).append("]");
-        }
-        k.addStatement(squares ? "sum = $L" : "double sum = $L", lanesSum);
+        k.addStatement(squares ? "sum = (double) $L" : "double sum = (double) $L", Vectors.laneSum(0, lanes));
         if (whole < image) {
             k.beginControlFlow("for (int i = $L; i < $L; i++)", whole, image);
             k.addStatement("float v = $L[base + i]$L", x, squares ? " - mean" : "");
