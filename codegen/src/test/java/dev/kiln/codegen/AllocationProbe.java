@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * epilogue that calls {@code FloatVector.mul} as a method (JFR attached late), although C2 had
  * compiled the epilogue with every Vector API operation intrinsified (LogCompilation) and the
  * calling kernel stayed in C1 code after its OSR compilation was dropped as stale. The one JVM
- * with JFR attached from the start passed. {@code -Dprobe.seconds=N} shortens the wait.
+ * with JFR attached from the start passed, and Temurin 25 passed 4 runs of 4 (about 2,800 runs
+ * to a steady state at 1 thread, then 20 at 2). {@code -Dprobe.seconds=N} shortens the wait.
  */
 final class AllocationProbe {
     private AllocationProbe() {
