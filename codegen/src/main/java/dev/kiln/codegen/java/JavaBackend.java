@@ -116,11 +116,15 @@ public final class JavaBackend implements Backend {
         return kernels.has(domain, op);
     }
 
-    /** "vector kernel (float)" where a Vector API kernel runs the op's float nodes, else "kernel". */
+    /**
+     * "vector kernel (float, one group)" where a Vector API kernel runs some of the op's nodes (which,
+     * in its {@link JavaKernel#vectorScope}), else "kernel".
+     */
     @Override
     public String kernelKind(String domain, String op) {
-        if (vectorKernels != null && vectorKernels.has(domain, op)) {
-            return "vector kernel (float)";
+        JavaKernel v = vectorKernels == null ? null : vectorKernels.find(domain, op);
+        if (v != null) {
+            return "vector kernel (" + v.vectorScope(op) + ")";
         }
         return hasKernel(domain, op) ? "kernel" : null;
     }

@@ -40,6 +40,14 @@ public interface JavaKernel {
         return true;
     }
 
+    /**
+     * For the operator table: which nodes of {@code op} a vector kernel takes (the scalar kernel
+     * runs the rest), in a few words. Default: the float ones.
+     */
+    default String vectorScope(String op) {
+        return "float";
+    }
+
     /** Writes the method body for {@code w.node()}. */
     void emit(KernelWriter w);
 }

@@ -1,6 +1,5 @@
 package dev.kiln.codegen.java;
 
-import dev.kiln.codegen.java.kernels.UnaryKernel;
 import dev.kiln.codegen.java.vector.VectorActivationKernel;
 import dev.kiln.codegen.java.vector.VectorAttentionKernel;
 import dev.kiln.codegen.java.vector.VectorBinaryKernel;
@@ -34,7 +33,7 @@ public final class JavaKernels {
     /** The Vector API kernels of the {@code vector} back end, for the ops that have one. */
     public static JavaKernels vector() {
         JavaKernels k = new JavaKernels();
-        for (String op : UnaryKernel.OPS) {
+        for (String op : VectorActivationKernel.OPS) {
             k.add("", op, new VectorActivationKernel());
         }
         for (String op : VectorBinaryKernel.OPS) {
@@ -74,6 +73,11 @@ public final class JavaKernels {
 
     /** The kernel for this node's op, or null if this table has none. */
     public JavaKernel find(Node node) {
-        return kernels.get(node.domain() + ":" + node.opType());
+        return find(node.domain(), node.opType());
+    }
+
+    /** The kernel for this op, or null if this table has none. */
+    public JavaKernel find(String domain, String op) {
+        return kernels.get(domain + ":" + op);
     }
 }

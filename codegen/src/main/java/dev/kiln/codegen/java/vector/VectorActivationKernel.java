@@ -9,12 +9,22 @@ import dev.kiln.codegen.java.VectorSpelling;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ops.Activation;
+import java.util.List;
 
 /**
  * Activation nodes (Relu, HardSwish, Gelu, Sigmoid, ...) on float tensors, a vector
  * at a time, from the same definition the scalar and fused kernels use.
  */
 public final class VectorActivationKernel implements JavaKernel {
+    /** The unary ops it runs: those {@link Activation} fuses into a convolution too. */
+    public static final List<String> OPS = List.of("Relu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "LeakyRelu",
+            "Gelu");
+
+    @Override
+    public String vectorScope(String op) {
+        return op.equals("Gelu") ? "float, exact form" : "float";
+    }
+
     @Override
     public String[] inputNames() {
         return new String[] {"x"};

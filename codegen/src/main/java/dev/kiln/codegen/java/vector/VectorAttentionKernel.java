@@ -27,6 +27,11 @@ public final class VectorAttentionKernel implements JavaKernel {
     }
 
     @Override
+    public String vectorScope(String op) {
+        return "float, channels-last";
+    }
+
+    @Override
     public boolean handles(Node node) {
         return Attention.params(node).channelsLast() && node.input(0).type().elementType() == ElementType.FLOAT;
     }

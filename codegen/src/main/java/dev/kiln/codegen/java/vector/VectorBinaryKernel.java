@@ -16,6 +16,11 @@ public final class VectorBinaryKernel implements JavaKernel {
     public static final List<String> OPS = List.of("Add", "Sub", "Mul", "Div");
 
     @Override
+    public String vectorScope(String op) {
+        return "float, operands of the output's shape or single values";
+    }
+
+    @Override
     public boolean handles(Node node) {
         TensorType out = node.output().type();
         if (out.elementType() != ElementType.FLOAT) {

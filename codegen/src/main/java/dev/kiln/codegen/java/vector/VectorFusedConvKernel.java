@@ -21,6 +21,11 @@ public final class VectorFusedConvKernel implements JavaKernel {
     }
 
     @Override
+    public String vectorScope(String op) {
+        return "float, 2-D channels-last, one group or depthwise";
+    }
+
+    @Override
     public boolean handles(Node node) {
         FusedConv.Layout layout = FusedConv.layout(node);
         if (!layout.channelsLast() || node.input(0).type().elementType() != ElementType.FLOAT

@@ -27,6 +27,11 @@ public final class VectorGroupNormKernel implements JavaKernel {
     }
 
     @Override
+    public String vectorScope(String op) {
+        return "float, one group";
+    }
+
+    @Override
     public boolean handles(Node node) {
         return Normalization.GroupNormalization.groups(node) == 1
                 && node.input(0).type().elementType() == ElementType.FLOAT;

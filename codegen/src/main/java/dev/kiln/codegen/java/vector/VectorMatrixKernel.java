@@ -24,6 +24,11 @@ import dev.kiln.compiler.ops.Gemm;
  */
 public final class VectorMatrixKernel implements JavaKernel {
     @Override
+    public String vectorScope(String op) {
+        return op.equals("Gemm") ? "float, no transposed operand" : "float, 2-D";
+    }
+
+    @Override
     public boolean handles(Node node) {
         if (node.output().type().elementType() != ElementType.FLOAT || node.input(0).type().rank() != 2
                 || node.input(1).type().rank() != 2) {
