@@ -24,6 +24,10 @@ final class ChannelsLastConvKernel {
     }
 
     static void emit(KernelWriter w, Conv.Params p, ConvKernel.Geometry g, int n) {
+        if (ChannelsLastBlockConv.handles(w.node())) {
+            ChannelsLastBlockConv.emit(w, p, g, n);
+            return;
+        }
         FusedConv.Layout layout = FusedConv.layout(w.node());
         int m = p.outChannels();
         int c = p.inChannels();
