@@ -10,6 +10,8 @@ import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ops.Activation;
 import dev.kiln.compiler.ops.Conv;
 import dev.kiln.compiler.ops.FusedConv;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Channels-last FusedConv of one group with packed weights, in scalar Java, as a matrix
@@ -37,6 +39,8 @@ final class ChannelsLastBlockConv {
     static final int CHUNK = 512;
     /** Output positions per block, at most. */
     private static final int MAX_ROWS = 8;
+    /** Steps of the reduction per pass over the accumulators: fewer loads and stores of them. */
+    private static final int STEPS = 4;
     /** Output positions per block, at least. */
     private static final int MIN_ROWS = 4;
 
@@ -53,7 +57,7 @@ final class ChannelsLastBlockConv {
     static long scratchFloats(Node node) {
         Conv.Params p = FusedConv.params(node);
         int width = chunkWidth(p.outChannels(), FusedConv.layout(node).panel());
-        return (long) (MAX_ROWS + 1) * width + (long) MAX_ROWS * reduction(p);
+        return (long) (MAX_ROWS + STEPS) * width + (long) MAX_ROWS * reduction(p);
     }
 
     /**
@@ -103,9 +107,9 @@ final class ChannelsLastBlockConv {
         long positions = n * g.outSize();
         int rows = blockRows(positions);
         int blocks = (int) ((positions + rows - 1) / rows);
-        // Workspace: the accumulators [rows][width], W's row [width], A [rows][K].
+        // Workspace: the accumulators [rows][width], W's rows [STEPS][width], A [rows][K].
         long wrow = (long) rows * width;
-        long aRows = wrow + width;
+        long aRows = wrow + (long) STEPS * width;
         boolean partialChunk = m % width != 0;
         String cols = partialChunk ? "cols" : String.valueOf(width);
         w.work(blocks * chunks);
@@ -142,20 +146,62 @@ final class ChannelsLastBlockConv {
         }
         b.add("// Row k of the chunk's weights (rows $L floats apart in the packed panel).\n", panel);
         b.addStatement("int wk = wo + $L", panel < m ? "m0 * " + k : "m0");
-        b.beginControlFlow("for (int k = 0; k < $L; k++, wk += $L)", k, panel);
-        b.add("// W's row next to the accumulators: one array, one variable offset (see the kernel's comment).\n");
-        b.addStatement("System.arraycopy(w, wk, ws, wso + $L, $L)", wrow, cols);
-        for (int r = 0; r < rows; r++) {
-            b.addStatement("float a$L = $L$L + k]", r, a, IndexMath.plus(ao + (long) r * k));
-        }
-        for (int r = 0; r < rows; r++) {
-            b.beginControlFlow("for (int j = 0; j < $L; j++)", cols);
-            b.addStatement("ws[wso$L + j] += a$L * ws[wso + $L + j]", IndexMath.plus((long) r * width), r, wrow);
+        int whole = k - k % STEPS;
+        if (whole > 0) {
+            b.beginControlFlow("for (int k = 0; k < $L; k += $L, wk += $L)", whole, STEPS, (long) STEPS * panel);
+            kSteps(b, STEPS, rows, width, panel, cols, a, ao, k, wrow);
             b.endControlFlow();
         }
-        b.endControlFlow();
+        if (whole < k) {
+            b.beginControlFlow("for (int k = $L; k < $L; k++, wk += $L)", whole, k, panel);
+            kSteps(b, 1, rows, width, panel, cols, a, ao, k, wrow);
+            b.endControlFlow();
+        }
         store(w, b, m, width, cols);
         b.endControlFlow();
+    }
+
+    /**
+     * Steps k .. k + steps - 1 of the reduction: W's rows copied next to the accumulators, then
+     * each row of the block adds A[r][k + s] times row s, in the order of s (so the sums are
+     * those of single steps, bit for bit).
+     */
+    private static void kSteps(CodeBlock.Builder b, int steps, int rows, int width, int panel, String cols, String a,
+                               long ao, int k, long wrow) {
+        b.add("// W's row$L next to the accumulators: one array, one variable offset (see the kernel's comment).\n",
+                steps == 1 ? "" : "s");
+        if (panel == width && steps > 1) {
+            b.addStatement("System.arraycopy(w, wk, ws, wso + $L, $L)", wrow, steps * width);
+        } else {
+            for (int s = 0; s < steps; s++) {
+                b.addStatement("System.arraycopy(w, wk$L, ws, wso + $L, $L)", IndexMath.plus((long) s * panel),
+                        wrow + (long) s * width, cols);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            List<CodeBlock> values = new ArrayList<>();
+            for (int s = 0; s < steps; s++) {
+                values.add(CodeBlock.of("$L = $L$L + k$L]", name(r, s, steps), a, IndexMath.plus(ao + (long) r * k),
+                        IndexMath.plus(s)));
+            }
+            b.addStatement("float $L", CodeBlock.join(values, ",$W"));
+        }
+        for (int r = 0; r < rows; r++) {
+            String acc = "ws[wso" + IndexMath.plus((long) r * width) + " + j]";
+            List<CodeBlock> terms = new ArrayList<>();
+            terms.add(CodeBlock.of("$L", acc));
+            for (int s = 0; s < steps; s++) {
+                terms.add(CodeBlock.of("$L * ws[wso + $L + j]", name(r, s, steps), wrow + (long) s * width));
+            }
+            b.beginControlFlow("for (int j = 0; j < $L; j++)", cols);
+            b.addStatement("$L = $L", acc, CodeBlock.join(terms, "$W+ "));
+            b.endControlFlow();
+        }
+    }
+
+    /** A[r][k + s] as a local: {@code a3} for row 3, {@code a3_1} for row 3, step 1 of several. */
+    private static String name(int r, int s, int steps) {
+        return steps == 1 ? "a" + r : "a" + r + "_" + s;
     }
 
     /**
