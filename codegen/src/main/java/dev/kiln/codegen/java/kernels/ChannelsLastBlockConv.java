@@ -241,14 +241,27 @@ final class ChannelsLastBlockConv {
         b.beginControlFlow("for (int kh = 0; kh < $L; kh++)", g.kh());
         b.addStatement("int ih = $L$L + $L", IndexMath.scaled("oh", g.strideH()), IndexMath.plus(-g.padTop()),
                 IndexMath.scaled("kh", g.dilH()));
+        b.addStatement("int at = ar + kh * $L", g.kw() * c);
+        b.beginControlFlow("if (ih < 0 || ih >= $L)", g.inH());
+        b.addStatement("java.util.Arrays.fill(ws, at, at + $L, 0f)", g.kw() * c);
+        b.addStatement("continue");
+        b.endControlFlow();
+        b.addStatement("int iw0 = $L$L", IndexMath.scaled("ow", g.strideW()), IndexMath.plus(-g.padLeft()));
+        b.addStatement("int src = xo + ((n * $L + ih) * $L + iw0) * $L", g.inH(), g.inW(), c);
+        if (g.dilW() == 1 && g.kw() > 1) {
+            b.add("// The kernel row's taps all inside the image: $L contiguous floats of X, one copy.\n", g.kw() * c);
+            b.beginControlFlow("if (iw0 >= 0 && iw0 + $L <= $L)", g.kw(), g.inW());
+            b.addStatement("System.arraycopy(x, src, ws, at, $L)", g.kw() * c);
+            b.addStatement("continue");
+            b.endControlFlow();
+        }
         b.beginControlFlow("for (int kw = 0; kw < $L; kw++)", g.kw());
-        b.addStatement("int iw = $L$L + $L", IndexMath.scaled("ow", g.strideW()), IndexMath.plus(-g.padLeft()),
-                IndexMath.scaled("kw", g.dilW()));
-        b.addStatement("int at = ar + (kh * $L + kw) * $L", g.kw(), c);
-        b.beginControlFlow("if (ih < 0 || ih >= $L || iw < 0 || iw >= $L)", g.inH(), g.inW());
-        b.addStatement("java.util.Arrays.fill(ws, at, at + $L, 0f)", c);
+        b.addStatement("int iw = iw0 + $L", IndexMath.scaled("kw", g.dilW()));
+        b.beginControlFlow("if (iw < 0 || iw >= $L)", g.inW());
+        b.addStatement("java.util.Arrays.fill(ws, at + kw * $L, at + kw * $L + $L, 0f)", c, c, c);
         b.nextControlFlow("else");
-        b.addStatement("System.arraycopy(x, xo + ((n * $L + ih) * $L + iw) * $L, ws, at, $L)", g.inH(), g.inW(), c, c);
+        b.addStatement("System.arraycopy(x, src + $L, ws, at + kw * $L, $L)", IndexMath.scaled("kw", g.dilW() * c), c,
+                c);
         b.endControlFlow();
         b.endControlFlow();
         b.endControlFlow();
