@@ -12,18 +12,20 @@ import dev.kiln.compiler.ops.FusedConv;
 
 /**
  * FusedConv with {@code channels_last}: X [N, H, W, C], Y [N, OH, OW, M], in scalar
- * Java. One work item is one output row. For each kernel tap and input channel, one
- * input value is multiplied into a run of output channels, contiguous in Y and in the
- * packed weight panel (see pack-weights), so the innermost loop is long and
- * contiguous on both sides, the shape C2 turns into vector instructions. Depthwise
- * convolutions multiply a run of channels of one position instead. Convolutions of
- * other group counts keep ONNX's weight order and run channel by channel.
+ * Java. Convolutions of one group with packed weights go to {@link ChannelsLastBlockConv};
+ * this kernel runs the others. One work item is one output row. Depthwise convolutions
+ * (weights packed in panels) multiply a run of channels of one position per tap;
+ * convolutions of other group counts keep ONNX's weight order and run channel by channel.
  */
 final class ChannelsLastConvKernel {
     private ChannelsLastConvKernel() {
     }
 
     static void emit(KernelWriter w, Conv.Params p, ConvKernel.Geometry g, int n) {
+        if (ChannelsLastBlockConv.handles(w.node())) {
+            ChannelsLastBlockConv.emit(w, p, g, n);
+            return;
+        }
         FusedConv.Layout layout = FusedConv.layout(w.node());
         int m = p.outChannels();
         int c = p.inChannels();
@@ -49,7 +51,7 @@ final class ChannelsLastConvKernel {
         ConvKernel.rowRange(k, "ow", "kw", g.padLeft(), g.dilW(), g.strideW(), g.inW(), g.outW());
         k.addStatement("int xr = xo + (n * $L + ih) * $L", g.inH(), g.inW() * c);
         if (layout.packed()) {
-            packedTap(k, p, g, layout.panel());
+            depthwiseTap(k, p, g, layout.panel());
         } else {
             unpackedTap(k, p, g);
         }
@@ -59,35 +61,24 @@ final class ChannelsLastConvKernel {
         k.endControlFlow();
     }
 
-    /** One tap with weights in panels of P: [panel][kh][kw][ci][j]. */
-    private static void packedTap(CodeBlock.Builder k, Conv.Params p, ConvKernel.Geometry g, int panel) {
+    /** One tap of a depthwise convolution, weights in panels of P: [panel][kh][kw][1][j]. */
+    private static void depthwiseTap(CodeBlock.Builder k, Conv.Params p, ConvKernel.Geometry g, int panel) {
         int m = p.outChannels();
-        int cg = p.inChannels() / p.group();
         int panels = (m + panel - 1) / panel;
-        long panelStride = g.kernelSize() * cg * panel;
+        long panelStride = g.kernelSize() * panel;
         k.addStatement("int tap = kh * $L + kw", g.kw());
         k.beginControlFlow("for (int pi = 0; pi < $L; pi++)", panels);
         k.addStatement("int m0 = pi * $L", panel);
         k.addStatement("int width = $L", m % panel == 0 ? String.valueOf(panel) : "Math.min(" + panel + ", " + m + " - m0)");
-        k.addStatement("int wt = wo + pi * $L + tap * $L", panelStride, cg * panel);
+        k.addStatement("int wt = wo + pi * $L + tap * $L", panelStride, panel);
         k.beginControlFlow("for (int ow = owLo; ow < owHi; ow++)");
         k.addStatement("int xp = xr + ($L$L + $L) * $L", IndexMath.scaled("ow", g.strideW()), IndexMath.plus(-g.padLeft()),
                 IndexMath.scaled("kw", g.dilW()), p.inChannels());
         k.addStatement("int yp = yr + ow * $L + m0", m);
-        if (p.isDepthwise()) {
-            k.add("// Depthwise: output channel m reads input channel m.\n");
-            k.beginControlFlow("for (int j = 0; j < width; j++)");
-            k.addStatement("y[yp + j] += x[xp + m0 + j] * w[wt + j]");
-            k.endControlFlow();
-        } else {
-            k.beginControlFlow("for (int ci = 0; ci < $L; ci++)", cg);
-            k.addStatement("float a = x[xp + ci]");
-            k.addStatement("int wr = wt + ci * $L", panel);
-            k.beginControlFlow("for (int j = 0; j < width; j++)");
-            k.addStatement("y[yp + j] += a * w[wr + j]");
-            k.endControlFlow();
-            k.endControlFlow();
-        }
+        k.add("// Depthwise: output channel m reads input channel m.\n");
+        k.beginControlFlow("for (int j = 0; j < width; j++)");
+        k.addStatement("y[yp + j] += x[xp + m0 + j] * w[wt + j]");
+        k.endControlFlow();
         k.endControlFlow();
         k.endControlFlow();
     }

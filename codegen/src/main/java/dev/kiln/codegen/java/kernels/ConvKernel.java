@@ -8,9 +8,11 @@ import dev.kiln.codegen.java.JavaSpelling;
 import dev.kiln.codegen.java.KernelWriter;
 import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
+import dev.kiln.compiler.ir.Node;
 import dev.kiln.compiler.ops.Activation;
 import dev.kiln.compiler.ops.Conv;
 import dev.kiln.compiler.ops.FusedConv;
+import dev.kiln.compiler.target.TargetProfile;
 
 /**
  * Conv and Kiln's FusedConv for float tensors with one or two spatial axes.
@@ -29,6 +31,12 @@ public final class ConvKernel implements JavaKernel {
     @Override
     public String[] inputNames() {
         return new String[] {"x", "w", "b", "r"};
+    }
+
+    /** Workspace for the channels-last block kernel (see {@link ChannelsLastBlockConv}); the others need none. */
+    @Override
+    public long scratchFloats(Node node, TargetProfile profile) {
+        return ChannelsLastBlockConv.handles(node) ? ChannelsLastBlockConv.scratchFloats(node) : 0;
     }
 
     @Override
