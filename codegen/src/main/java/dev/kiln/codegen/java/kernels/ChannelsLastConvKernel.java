@@ -12,8 +12,8 @@ import dev.kiln.compiler.ops.FusedConv;
 
 /**
  * FusedConv with {@code channels_last}: X [N, H, W, C], Y [N, OH, OW, M], in scalar
- * Java. Convolutions of one group with packed weights go to {@link ChannelsLastBlockConv};
- * this kernel runs the others. One work item is one output row. Depthwise convolutions
+ * Java, for the convolutions {@link ChannelsLastBlockConv} does not take (ConvKernel
+ * chooses). One work item is one output row. Depthwise convolutions
  * (weights packed in panels) multiply a run of channels of one position per tap;
  * convolutions of other group counts keep ONNX's weight order and run channel by channel.
  */
@@ -22,10 +22,6 @@ final class ChannelsLastConvKernel {
     }
 
     static void emit(KernelWriter w, Conv.Params p, ConvKernel.Geometry g, int n) {
-        if (ChannelsLastBlockConv.handles(w.node())) {
-            ChannelsLastBlockConv.emit(w, p, g, n);
-            return;
-        }
         FusedConv.Layout layout = FusedConv.layout(w.node());
         int m = p.outChannels();
         int c = p.inChannels();

@@ -52,6 +52,10 @@ public final class ConvKernel implements JavaKernel {
         }
         Geometry g = Geometry.of(p);
         long n = w.in(0).type().dim(0);
+        if (ChannelsLastBlockConv.handles(w.node())) {
+            ChannelsLastBlockConv.emit(w, p, g, (int) n);
+            return;
+        }
         if (FusedConv.layout(w.node()).channelsLast()) {
             ChannelsLastConvKernel.emit(w, p, g, (int) n);
             return;
