@@ -11,8 +11,15 @@ import java.util.regex.Pattern;
  * A Java source file that ships on Kiln's classpath (kiln-runtime-min's classes, the
  * OpenCL host support) copied into a generated package: the text with its package
  * declaration changed.
+ *
+ * <p>The sources are resources under {@value #ROOT}, not beside their classes: javac
+ * searches the class path for sources as well, and compiles one that is newer than its
+ * class file into the output of whatever it is compiling.
  */
 public final class CopiedSource {
+    /** The resource folder the shipped sources live under, by package path. */
+    public static final String ROOT = "kiln-sources";
+
     private CopiedSource() {
     }
 
@@ -21,7 +28,7 @@ public final class CopiedSource {
      * {@code anchor}'s class loader, declared in {@code toPackage} instead ("" for none).
      */
     public static String of(Class<?> anchor, String fromPackage, String name, String toPackage) {
-        String path = "/" + fromPackage.replace('.', '/') + "/" + name + ".java";
+        String path = "/" + ROOT + "/" + fromPackage.replace('.', '/') + "/" + name + ".java";
         try (InputStream in = anchor.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("source " + path + " is missing from the classpath");

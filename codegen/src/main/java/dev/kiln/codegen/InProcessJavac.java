@@ -81,7 +81,9 @@ public final class InProcessJavac {
                 }
             };
             List<String> options = withRuntimeOnClasspath(javacOptions);
-            options.addAll(List.of("-Xlint:-options", "-proc:none", "-g"));
+            // An empty source path: javac compiles only the given sources, never a .java it
+            // finds on the class path (one newer than its class would be compiled into the output).
+            options.addAll(List.of("-Xlint:-options", "-proc:none", "-g", "-sourcepath", ""));
             boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
             if (!ok) {
                 StringBuilder s = new StringBuilder("generated code does not compile (a Kiln bug):");

@@ -258,10 +258,8 @@ class GeneratedCodeContractTest {
         Map<String, String> oldRuntime = new java.util.TreeMap<>();
         for (String name : dev.kiln.codegen.java.Runtime.CLASSES) {
             if (!name.equals("KilnRuntime")) {
-                String path = "dev/kiln/runtime/" + name + ".java";
-                try (InputStream in = GeneratedCodeContractTest.class.getResourceAsStream("/" + path)) {
-                    oldRuntime.put(path, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-                }
+                oldRuntime.put("dev/kiln/runtime/" + name + ".java",
+                        CopiedSource.of(GeneratedCodeContractTest.class, "dev.kiln.runtime", name, "dev.kiln.runtime"));
             }
         }
         ClassLoader old = InProcessJavac.compile(oldRuntime, ClassLoader.getPlatformClassLoader(), List.of("--release", "8"));
