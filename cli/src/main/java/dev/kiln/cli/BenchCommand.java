@@ -161,10 +161,10 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * A pause between one engine's run and the other's, long enough for the idle threads of the
-     * one that just ran to go to sleep: ONNX Runtime's intra-op threads spin-wait after a run,
-     * and Kiln's workers briefly too, so without it each engine at 2 threads on 2 cores ran
-     * beside the other's spinning threads (Kiln's B0 at 2 threads measured 66 ms alternating,
-     * 29 ms alone).
+     * one that just ran to go to sleep: Kiln's workers spin briefly after a step, and ONNX
+     * Runtime's stop spinning at the end of its run ({@link OrtBench}), so that neither engine
+     * at 2 threads on 2 cores runs beside the other's spinning threads (Kiln's B0 at 2 threads
+     * measured 66 ms alternating with neither, 29 ms alone).
      */
     private static void pauseBetweenEngines() throws InterruptedException {
         Thread.sleep(PAUSE_MS);
