@@ -3,8 +3,55 @@ package dev.kiln.runtime;
 /** Math functions that {@link Math} lacks, accurate to float precision. */
 public final class KilnMath {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
+    /**
+     * The Maclaurin series of erf, 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)), as
+     * coefficients of x^(2n+1), so that a call is a chain of multiply-adds and no divisions
+     * (the divisions of the term-by-term sum made GELU's erf a fifth of the scalar back
+     * end's time on LowFormer). Fourteen terms reach 1e-16 below 0.5.
+     */
+    private static final double[] SERIES = series(14);
+    private static final double S0 = SERIES[0];
+    private static final double S1 = SERIES[1];
+    private static final double S2 = SERIES[2];
+    private static final double S3 = SERIES[3];
+    private static final double S4 = SERIES[4];
+    private static final double S5 = SERIES[5];
+    private static final double S6 = SERIES[6];
+    private static final double S7 = SERIES[7];
+    private static final double S8 = SERIES[8];
+    private static final double S9 = SERIES[9];
+    private static final double S10 = SERIES[10];
+    private static final double S11 = SERIES[11];
+    private static final double S12 = SERIES[12];
+    private static final double S13 = SERIES[13];
 
     private KilnMath() {
+    }
+
+    private static double[] series(int terms) {
+        double[] c = new double[terms];
+        double factorial = 1;
+        for (int n = 0; n < terms; n++) {
+            factorial *= Math.max(n, 1);
+            c[n] = (n % 2 == 0 ? 1 : -1) * TWO_OVER_SQRT_PI / (factorial * (2 * n + 1));
+        }
+        return c;
+    }
+
+    /**
+     * The error function. Below 0.5 in magnitude its Taylor series, to eight terms (the
+     * ninth is below 2e-11 of the result, far under a float's rounding); above, as
+     * {@link #erf(double)}.
+     */
+    public static float erf(float x) {
+        double d = x;
+        if (Math.abs(d) < 0.5) {
+            double x2 = d * d;
+            // x * (...) keeps the sign of -0.
+            return (float) (d * (S0 + x2 * (S1 + x2 * (S2 + x2 * (S3 + x2 * (S4 + x2 * (S5 + x2 * (S6
+                    + x2 * S7))))))));
+        }
+        return (float) erf(d);
     }
 
     /**
@@ -12,26 +59,13 @@ public final class KilnMath {
      * near 1e-16); above, 1 - erfc(x) with the Chebyshev fit of Press et al.,
      * Numerical Recipes 6.2, whose fractional error is below 1.2e-7.
      */
-    public static float erf(float x) {
-        return (float) erf((double) x);
-    }
-
-    /** The error function in double, accurate to about 1e-7 (see {@link #erf(float)}). */
     public static double erf(double x) {
         double z = Math.abs(x);
-        if (x == 0) {
-            return x; // keeps the sign of -0, which the series below would lose
-        }
         if (z < 0.5) {
-            // erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)); 14 terms reach 1e-16 here.
             double x2 = x * x;
-            double term = x;
-            double sum = x;
-            for (int n = 1; n < 14; n++) {
-                term *= -x2 / n;
-                sum += term / (2 * n + 1);
-            }
-            return TWO_OVER_SQRT_PI * sum;
+            // x * (...) keeps the sign of -0.
+            return x * (S0 + x2 * (S1 + x2 * (S2 + x2 * (S3 + x2 * (S4 + x2 * (S5 + x2 * (S6 + x2 * (S7
+                    + x2 * (S8 + x2 * (S9 + x2 * (S10 + x2 * (S11 + x2 * (S12 + x2 * S13)))))))))))));
         }
         if (z >= 6) {
             return x > 0 ? 1.0 : -1.0; // erfc(6) < 3e-17
