@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  * <p>A JVM of its own, as a user's application or {@code kiln bench} gives a model. The vector
  * back end does not pass this on JDK 17 every time: in 6 JVMs of 9, the tiny LowFormer kept
  * allocating after up to 30,000 runs (5 of them 200,704 bytes per run: one 8-lane vector for
- * each of the 3,136 vectors of one GELU convolution's output), from a frame of that layer's
- * epilogue that calls {@code FloatVector.mul} as a method (JFR attached late), although C2 had
- * compiled the epilogue with every Vector API operation intrinsified (LogCompilation) and the
- * calling kernel stayed in C1 code after its OSR compilation was dropped as stale. The one JVM
- * with JFR attached from the start passed, and Temurin 25 passed 4 runs of 4 (about 2,800 runs
+ * each of the 3,136 vectors of one GELU convolution's output). The same happens without javac
+ * in the JVM (the classes compiled beforehand: 2 JVMs of 5 when another process kept one core
+ * busy during the warm-up, on 17.0.15 and on 17.0.21), and there JFR shows compiled kernels
+ * calling the Vector API's Java fallback ({@code VectorSupport.load}, {@code broadcastCoerced},
+ * {@code ternaryOp}) instead of its intrinsics. Temurin 25 passed 4 runs of 4 (about 2,800 runs
  * to a steady state at 1 thread, then 20 at 2). {@code -Dprobe.seconds=N} shortens the wait.
  */
 final class AllocationProbe {
