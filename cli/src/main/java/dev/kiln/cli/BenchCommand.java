@@ -164,7 +164,7 @@ final class BenchCommand implements Callable<Integer> {
      * one that just ran to go to sleep: Kiln's workers spin briefly after a step, and ONNX
      * Runtime's stop spinning at the end of its run ({@link OrtBench}), so that neither engine
      * at 2 threads on 2 cores runs beside the other's spinning threads (Kiln's B0 at 2 threads
-     * measured 66 ms alternating with neither, 29 ms alone).
+     * measured 66 ms alternating with neither the pause nor the stop, 29 ms alone).
      */
     private static void pauseBetweenEngines() throws InterruptedException {
         Thread.sleep(PAUSE_MS);

@@ -136,7 +136,8 @@ class GeneratedCodeContractTest {
         List<String> command = new ArrayList<>(List.of(java.toString(),
                 "-Xss8m", "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-Dkiln.test.target=" + KilnRunner.TARGET,
                 "-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName(), STEM, "1", "2"));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // stderr too, so that a failing probe's stack trace is in the assertion message.
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);
         Matcher m = Pattern.compile("threads (\\d+): (\\d+) runs, (\\d+) bytes in the last 10, max \\|kiln - pytorch\\| (\\S+)")
