@@ -28,10 +28,12 @@ import java.util.Set;
  * {@code channels_last}), per-channel GroupNormalization (into its
  * {@code dev.kiln} twin), Attention, and element-wise ops that read a moved value
  * (unchanged: element-wise ops do not care about layout; a constant operand is
- * permuted to match). Where a moved value meets a node that stays in NCHW, or is a
- * graph output, one Transpose converts it, shared by all such readers; where a moved
- * node reads an NCHW value, likewise. So a LowFormer or ResNet graph transposes its
- * input once, and its pooled features (a Transpose of size-1 axes) at the end.
+ * permuted to match), and a GlobalAveragePool of a moved value (into ReduceMean over the
+ * two spatial axes, so that the whole feature map is not transposed back just to be
+ * averaged). Where a moved value meets a node that stays in NCHW, or is a graph output,
+ * one Transpose converts it, shared by all such readers; where a moved node reads an
+ * NCHW value, likewise. So a LowFormer or ResNet graph transposes its input once, and its
+ * pooled features (a Transpose of size-1 axes, a copy of N x C floats) at the end.
  */
 public final class ChooseLayout implements Pass {
     private static final int[] TO_CHANNELS_LAST = {0, 2, 3, 1};
@@ -74,7 +76,8 @@ public final class ChooseLayout implements Pass {
         Set<Value> movedValues = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<Node> moved = new ArrayList<>();
         for (Node n : graph.nodes()) {
-            boolean move = isConvolutionLike(n) || (isElementwise(n) && readsAny(n, movedValues));
+            boolean move = isConvolutionLike(n)
+                    || ((isElementwise(n) || isGlobalAveragePool(n)) && readsAny(n, movedValues));
             if (move) {
                 moved.add(n);
                 movedValues.add(n.output());
@@ -111,6 +114,11 @@ public final class ChooseLayout implements Pass {
             }
         }
         return true;
+    }
+
+    private static boolean isGlobalAveragePool(Node n) {
+        return n.is("GlobalAveragePool") && n.input(0).type().rank() == 4
+                && n.input(0).type().elementType() == ElementType.FLOAT;
     }
 
     private static boolean readsAny(Node n, Set<Value> values) {
@@ -194,6 +202,12 @@ public final class ChooseLayout implements Pass {
             } else if (isKiln(n, Attention.OP_TYPE)) {
                 a.set(Attribute.of("channels_last", 1L));
                 t = new Node(n.opType(), n.domain(), n.name(), n.opset(), a, inputs, List.of(out));
+            } else if (isGlobalAveragePool(n)) {
+                // The mean over H and W of [N, H, W, C]: [N, 1, 1, C], as ONNX's ReduceMean (axes an attribute at opset 13).
+                Attributes mean = new Attributes();
+                mean.set(Attribute.of("axes", new long[] {1, 2}));
+                mean.set(Attribute.of("keepdims", 1L));
+                t = new Node("ReduceMean", "", n.name(), 13, mean, inputs, List.of(out));
             } else {
                 t = new Node(n.opType(), n.domain(), n.name(), n.opset(), a, inputs, List.of(out));
             }

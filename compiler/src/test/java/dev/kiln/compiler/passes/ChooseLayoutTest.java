@@ -62,11 +62,13 @@ class ChooseLayoutTest {
     @Test
     void theConvolutionRegionMovesToChannelsLastWithOneTransposeAtEachBorder() {
         PassHarness.Rewritten r = run(network(), TargetProfile.X86_64_V3, 0);
-        assertEquals(5, r.rewrites("choose-layout"), "3 convolutions, the Mul and the GroupNormalization");
+        assertEquals(6, r.rewrites("choose-layout"), "3 convolutions, the Mul, the GroupNormalization, the pooling");
         Map<String, Integer> ops = r.ops();
         assertEquals(3, ops.get("dev.kiln.FusedConv"));
         assertEquals(1, ops.get("dev.kiln.GroupNormalization"));
-        assertEquals(2, ops.get("Transpose"), "in before the first Conv, out before GlobalAveragePool: " + ops);
+        assertEquals(1, ops.get("ReduceMean"), "GlobalAveragePool as the mean over H and W: " + ops);
+        assertEquals(null, ops.get("GlobalAveragePool"), ops.toString());
+        assertEquals(2, ops.get("Transpose"), "in before the first Conv, out after the pooling: " + ops);
         assertEquals(1, ops.get("Relu"), "the Relu before any convolution stays in NCHW");
         for (Node n : r.graph().nodes()) {
             if (n.opType().equals(FusedConv.OP_TYPE)) {
@@ -87,9 +89,9 @@ class ChooseLayoutTest {
                 names.add(n.opType());
             }
         }
-        assertEquals(List.of("Transpose", "FusedConv", "FusedConv", "FusedConv", "Mul", "GroupNormalization"), names,
-                "the Transpose into NHWC, the convolutions, the Mul and the norm; not the Relu before them, "
-                        + "the Transpose back or the pooling after");
+        assertEquals(List.of("Transpose", "FusedConv", "FusedConv", "FusedConv", "Mul", "GroupNormalization",
+                "ReduceMean"), names, "the Transpose into NHWC, the convolutions, the Mul, the norm and the pooling "
+                        + "([1, 1, 1, C]); not the Relu before them or the Transpose back");
         PassHarness.Rewritten channelsFirst = PassHarness.run(network().build(), new InputBindings(),
                 List.of(new PackWeights(0)), FUSIONS);
         assertTrue(ChannelsLastValues.of(channelsFirst.graph()).isEmpty(), "no choose-layout, nothing moved");
