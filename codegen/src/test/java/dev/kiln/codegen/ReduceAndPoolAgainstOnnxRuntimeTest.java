@@ -102,6 +102,15 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
         check(new OnnxNode("ReduceMax", 11).input(tensor(F, dims, floats(dims, 11))).output(F)
                 .ints("axes", 3).attr("keepdims", 0));
         check(new OnnxNode("ReduceMean", 18).input(tensor(F, dims, floats(dims, 12))).output(F));
+        // Over the middle axes of [N, ..., C] (a channels-last GlobalAveragePool): runs of 8
+        // channels summed side by side; 12 channels make runs of 4, 11 runs of 1.
+        long[] nhwc = {2, 5, 6, 12};
+        check(new OnnxNode("ReduceMean", 13).input(tensor(F, nhwc, floats(nhwc, 15))).output(F).ints("axes", 1, 2));
+        check(new OnnxNode("ReduceSum", 13).input(tensor(F, dims, floats(dims, 16))).constant(Tensor.vector(1, 2))
+                .output(F).attr("keepdims", 0));
+        long[] wide = {1, 3, 3, 64};
+        check(new OnnxNode("ReduceMean", 18).input(tensor(F, wide, floats(wide, 17))).constant(Tensor.vector(1, 2))
+                .output(F));
         long[] many = {64, 33, 40};
         check(new OnnxNode("ReduceSum", 11).input(tensor(ElementType.INT64, many, longs(many, 13)))
                 .output(ElementType.INT64).ints("axes", 1));

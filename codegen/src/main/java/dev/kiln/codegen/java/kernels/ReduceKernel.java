@@ -20,8 +20,18 @@ import java.util.List;
  * long (wrapping like the storage type); the maximum of an empty set is the
  * type's lowest value, a sum over it 0. NaN handling follows ONNX Runtime: the
  * maximum starts from the first element and only a greater value replaces it.
+ *
+ * <p>A float ReduceMean or ReduceSum over the middle axes of [N, ..., C] (what
+ * choose-layout makes of GlobalAveragePool on channels-last data) walks the positions
+ * once for a run of up to {@link #CHANNEL_RUN} neighbouring channels instead, one sum
+ * each: one output element per item would stride through the whole tensor for every
+ * channel, and a feature map bigger than the L2 cache would be read from L3 C times.
+ * The sums add the same elements in the same order either way.
  */
 public final class ReduceKernel implements JavaKernel {
+    /** Channels summed side by side in the channels-last loop, at most. */
+    static final int CHANNEL_RUN = 8;
+
     @Override
     public String[] inputNames() {
         return new String[] {"x"};
@@ -51,6 +61,10 @@ public final class ReduceKernel implements JavaKernel {
         long outSize = w.out(0).type().size();
         if (outSize == 0) {
             return; // nothing to write
+        }
+        if (!op.equals("ReduceMax") && t == ElementType.FLOAT && !p.identity() && overMiddleAxes(reduced, in)) {
+            channelsLast(w, op, in, count);
+            return;
         }
         w.work((int) outSize);
         w.cost(Math.max(outSize, w.in(0).type().size()));
@@ -97,6 +111,57 @@ public final class ReduceKernel implements JavaKernel {
                 ? CodeBlock.of("($L) (acc / $L)", JavaTypes.compute(t), count)
                 : acc.type.equals(JavaTypes.compute(t)) ? CodeBlock.of("acc") : CodeBlock.of("($L) acc", JavaTypes.compute(t));
         k.addStatement("$L = $L", w.out(0).at("item"), JavaTypes.store(t, result, w.runtime()));
+        k.endControlFlow();
+    }
+
+    /** Whether the reduced axes are exactly 1 .. rank - 2: [N, ..., C] to [N, 1.., C]. */
+    private static boolean overMiddleAxes(List<Integer> reduced, long[] in) {
+        if (in.length < 3 || reduced.size() != in.length - 2) {
+            return false;
+        }
+        for (int i = 0; i < reduced.size(); i++) {
+            if (reduced.get(i) != i + 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The sums of runs of neighbouring channels over all positions, each run's positions in
+     * order: item i is image i / (C / run), channels from (i % (C / run)) x run.
+     */
+    private static void channelsLast(KernelWriter w, String op, long[] in, long positions) {
+        long channels = in[in.length - 1];
+        int run = CHANNEL_RUN;
+        while (channels % run != 0) {
+            run /= 2;
+        }
+        long runs = channels / run;
+        w.work((int) (in[0] * runs));
+        w.cost(w.in(0).type().size());
+        CodeBlock.Builder k = w.code();
+        k.beginControlFlow("for (int item = lo; item < hi; item++)");
+        k.add("// Channels c0 .. c0 + $L of image n, summed over its $L positions.\n", run - 1, positions);
+        k.addStatement("int n = item / $L", runs);
+        k.addStatement("int c0 = item % $L * $L", runs, run);
+        k.addStatement("int base = n * $L + c0", positions * channels);
+        StringBuilder sums = new StringBuilder();
+        for (int j = 0; j < run; j++) {
+            sums.append(j == 0 ? "" : ", ").append("s").append(j).append(" = 0");
+        }
+        k.addStatement("double $L", sums);
+        k.beginControlFlow("for (int p = 0; p < $L; p++)", positions);
+        k.addStatement("int at = base + p * $L", channels);
+        for (int j = 0; j < run; j++) {
+            k.addStatement("s$L += $L", j, w.in(0).at("at" + IndexMath.plus(j)));
+        }
+        k.endControlFlow();
+        for (int j = 0; j < run; j++) {
+            CodeBlock sum = op.equals("ReduceMean") ? CodeBlock.of("(float) (s$L / $L)", j, positions)
+                    : CodeBlock.of("(float) s$L", j);
+            k.addStatement("$L = $L", w.out(0).at("n * " + channels + " + c0" + IndexMath.plus(j)), sum);
+        }
         k.endControlFlow();
     }
 
