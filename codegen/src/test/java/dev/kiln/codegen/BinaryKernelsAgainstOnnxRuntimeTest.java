@@ -119,6 +119,19 @@ class BinaryKernelsAgainstOnnxRuntimeTest {
         assertSameAsOrt(g, 1e-6);
     }
 
+    /**
+     * Same-shape and single-value float operands of 2100 elements: the vector back end's
+     * kernel (tensors of 1024 elements or more), its last 4 elements past whole vectors.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Add", "Sub", "Mul", "Div"})
+    void arithmeticOnLargeSameShapeFloats(String op) {
+        OnnxGraph g = new OnnxGraph(14).input("a", edgeFloats(3, 7, 100)).input("b", edgeFloats(3, 7, 100))
+                .input("s", edgeFloats(1)).node(op, "a,b", "y").node(op, "y,s", "z")
+                .output("z", ElementType.FLOAT);
+        assertSameAsOrt(g, 1e-6);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Min", "Max", "Sum", "Mean"})
     void variadicOpsOnLargeOutputsSplitOverThreads(String op) {

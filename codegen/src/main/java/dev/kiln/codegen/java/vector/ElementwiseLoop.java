@@ -14,6 +14,16 @@ final class ElementwiseLoop {
     /** Elements per work item: large enough to be worth a thread, a multiple of every vector width. */
     static final int CHUNK = 4096;
 
+    /**
+     * Elements a tensor needs at least for its element-wise op to get a vector kernel. A
+     * method that runs rarely stays in the JIT's first tiers, where every Vector API
+     * operation allocates its vector on the heap: the Sigmoid and Mul of EfficientNet's
+     * squeeze-and-excitation blocks (8 to 40 elements, one pass per call) allocated two
+     * kilobytes per call after 2000 calls. For so few elements the scalar kernel costs
+     * nothing.
+     */
+    static final long MIN_ELEMENTS = 1024;
+
     private ElementwiseLoop() {
     }
 

@@ -22,7 +22,8 @@ public final class VectorActivationKernel implements JavaKernel {
 
     @Override
     public String vectorScope(String op) {
-        return op.equals("Gelu") ? "float, exact form" : "float";
+        return (op.equals("Gelu") ? "float, exact form" : "float") + ", " + ElementwiseLoop.MIN_ELEMENTS
+                + " elements or more";
     }
 
     @Override
@@ -32,7 +33,8 @@ public final class VectorActivationKernel implements JavaKernel {
 
     @Override
     public boolean handles(Node node) {
-        return Activation.isFusible(node) && node.input(0).type().elementType() == ElementType.FLOAT;
+        return Activation.isFusible(node) && node.input(0).type().elementType() == ElementType.FLOAT
+                && node.output().type().size() >= ElementwiseLoop.MIN_ELEMENTS;
     }
 
     @Override

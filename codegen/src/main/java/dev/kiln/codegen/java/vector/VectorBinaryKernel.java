@@ -17,13 +17,14 @@ public final class VectorBinaryKernel implements JavaKernel {
 
     @Override
     public String vectorScope(String op) {
-        return "float, operands of the output's shape or single values";
+        return "float, " + ElementwiseLoop.MIN_ELEMENTS + " elements or more, operands of the output's shape or "
+                + "single values";
     }
 
     @Override
     public boolean handles(Node node) {
         TensorType out = node.output().type();
-        if (out.elementType() != ElementType.FLOAT) {
+        if (out.elementType() != ElementType.FLOAT || out.size() < ElementwiseLoop.MIN_ELEMENTS) {
             return false;
         }
         for (int i = 0; i < 2; i++) {

@@ -39,6 +39,15 @@ final class VectorConvKernel {
     /** Output positions per register tile, at most. */
     static final int ROWS = 6;
 
+    /**
+     * Output elements a layer needs at least for its epilogue to use vectors. A method that
+     * runs rarely stays in the JIT's first tiers, where every Vector API operation allocates
+     * its vector on the heap: the squeeze-and-excitation convolutions of MobileNetV3 (one
+     * position each) allocated a kilobyte or more per call after thousands of calls. For so
+     * few elements the scalar loop costs nothing.
+     */
+    static final int VECTOR_EPILOGUE_OUTPUTS = 4096;
+
     private VectorConvKernel() {
     }
 
@@ -123,7 +132,7 @@ final class VectorConvKernel {
         b.addStatement("int m1 = Math.min($L, m0 + $L)", m, perGroup * panel);
         b.addStatement("$L($L, w, wo, $L, y, yo + p0 * $L, rows, m0, m1, ws, wso + $L)", tile, rowsOfA,
                 w.hasIn(2) ? "b, bo, 1" : "ZEROS, 0, 0", m, tr * k);
-        String epilogue = epilogueMethod(w, m, panel);
+        String epilogue = epilogueMethod(w, m, panel, positions * m >= VECTOR_EPILOGUE_OUTPUTS);
         if (epilogue != null) {
             b.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", panel);
             b.addStatement("$L(y, yo + p0 * $L + mp, $L, rows, Math.min($L, $L - mp))", epilogue, m,
@@ -192,16 +201,15 @@ final class VectorConvKernel {
      * The activation and the residual of the outputs that one tile call wrote (rows x cols of Y,
      * row stride M), as a method of its own, or null where the node has neither. Kept out of the
      * tile: the constants of an activation there take vector registers from its loop, and it
-     * spills (a tile with HardSwish ran at a third of the speed).
+     * spills (a tile with HardSwish ran at a third of the speed). Scalar only where
+     * {@code vectors} is false (see {@link #VECTOR_EPILOGUE_OUTPUTS}).
      */
-    private static String epilogueMethod(KernelWriter w, int m, int panel) {
+    private static String epilogueMethod(KernelWriter w, int m, int panel, boolean vectors) {
         Activation act = Activation.read(w.node());
         boolean residual = w.hasIn(3);
         if (act == null && !residual) {
             return null;
         }
-        VectorSpelling spelling = w.vectorSpelling();
-        CodeBlock vector = act == null ? CodeBlock.of("v") : Activations.apply(act, CodeBlock.of("v"), spelling);
         CodeBlock scalar = act == null ? CodeBlock.of("s")
                 : Activations.apply(act, CodeBlock.of("s"), new JavaSpelling(ElementType.FLOAT, w.runtime()));
         CodeBlock.Builder c = CodeBlock.builder();
@@ -210,20 +218,28 @@ final class VectorConvKernel {
         if (residual) {
             c.addStatement("int ri = ro + i * $L", m);
         }
-        c.add("// A whole panel's columns as vectors (a loop of constant length: see JDK17_LOOPS), else one by one.\n");
-        c.beginControlFlow("if (cols == $L)", panel);
-        c.beginControlFlow("for (int j = 0; j < $L; j += L)", panel);
-        c.addStatement("$T v = $T.fromArray(S, y, yi + j)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        c.add(spelling.takeStatements());
-        c.addStatement("$L$L.intoArray(y, yi + j)", vector,
-                residual ? CodeBlock.of(".add($T.fromArray(S, r, ri + j))", Vectors.FLOAT_VECTOR) : "");
-        c.endControlFlow();
-        c.nextControlFlow("else");
+        if (vectors) {
+            VectorSpelling spelling = w.vectorSpelling();
+            CodeBlock vector = act == null ? CodeBlock.of("v") : Activations.apply(act, CodeBlock.of("v"), spelling);
+            c.add("// A whole panel's columns as vectors (a loop of constant length: see JDK17_LOOPS), else one by one.\n");
+            c.beginControlFlow("if (cols == $L)", panel);
+            c.beginControlFlow("for (int j = 0; j < $L; j += L)", panel);
+            c.addStatement("$T v = $T.fromArray(S, y, yi + j)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+            c.add(spelling.takeStatements());
+            c.addStatement("$L$L.intoArray(y, yi + j)", vector,
+                    residual ? CodeBlock.of(".add($T.fromArray(S, r, ri + j))", Vectors.FLOAT_VECTOR) : "");
+            c.endControlFlow();
+            c.nextControlFlow("else");
+        } else {
+            c.add("// One by one: the layer has too few outputs for vectors, which a rarely run method would put on the heap.\n");
+        }
         c.beginControlFlow("for (int j = 0; j < cols; j++)");
         c.addStatement("float s = y[yi + j]");
         c.addStatement("y[yi + j] = $L$L", scalar, residual ? " + r[ri + j]" : "");
         c.endControlFlow();
-        c.endControlFlow();
+        if (vectors) {
+            c.endControlFlow();
+        }
         c.endControlFlow();
         MethodSpec.Builder e = MethodSpec.methodBuilder("epilogue").addModifiers(Modifier.STATIC)
                 .addJavadoc("$L of the rows x cols outputs of one tile (row stride $L).\n",
