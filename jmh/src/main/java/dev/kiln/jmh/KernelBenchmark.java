@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * through the generated {@code run(float[], float[])}: the GEMM-shaped and depthwise
  * kernels in GFLOP/s (the {@code ·flops} line; 2 x MACs per call, counted as
  * {@code kiln bench} counts them), to set against {@link FmaPeakBenchmark}. The layers
- * have LowFormer's shapes. A new target is measured with {@code -p target=vector} (add it
- * to the list below once it exists).
+ * have LowFormer's shapes (B0's stage 3 and 4). The vector target needs a JVM with C2 and
+ * the incubator module, which the fork adds.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -41,16 +41,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xss8m", "--add-modules", "jdk.incubator.vector"})
 public class KernelBenchmark {
-    @Param({"java"})
+    @Param({"java", "vector"})
     public String target;
 
     /**
      * pointwise: 1x1 Conv 256 -> 1024 channels at 14x14 (a GEMM, as in an MBConv);
      * conv3x3: 3x3 Conv 64 -> 256 at stride 2 from 56x56 (a FusedMBConv's k x k);
+     * conv3x3s1: 3x3 Conv 128 -> 512 at 14x14, stride 1 (B0's slowest layers, stage 3);
      * depthwise: 3x3 depthwise Conv of 1024 channels at 14x14;
      * matmul: MatMul [196, 512] x [512, 512].
      */
-    @Param({"pointwise", "conv3x3", "depthwise", "matmul"})
+    @Param({"pointwise", "conv3x3", "conv3x3s1", "depthwise", "matmul"})
     public String layer;
 
     @Param({"1"})
@@ -103,6 +104,9 @@ public class KernelBenchmark {
             case "conv3x3" -> b.input("x", 1, 64, 56, 56)
                     .initializer("w", OnnxModelBuilder.random(2, 256 * 64 * 9, 0.05f), 256, 64, 3, 3)
                     .node("Conv", "x,w", "y", attr("strides", 2, 2), attr("pads", 1, 1, 1, 1));
+            case "conv3x3s1" -> b.input("x", 1, 128, 14, 14)
+                    .initializer("w", OnnxModelBuilder.random(2, 512 * 128 * 9, 0.05f), 512, 128, 3, 3)
+                    .node("Conv", "x,w", "y", attr("pads", 1, 1, 1, 1));
             case "depthwise" -> b.input("x", 1, 1024, 14, 14)
                     .initializer("w", OnnxModelBuilder.random(2, 1024 * 9, 0.3f), 1024, 1, 3, 3)
                     .node("Conv", "x,w", "y", attr("group", 1024L), attr("pads", 1, 1, 1, 1));
