@@ -3,13 +3,17 @@ package dev.kiln.cli;
 import java.lang.management.ManagementFactory;
 
 /**
- * Bytes allocated on the Java heap by the calling thread and every thread started
- * after the meter (a model's worker threads), from HotSpot's per-thread counters
- * ({@code com.sun.management.ThreadMXBean}); no JFR needed. Threads that were already
- * there (a test runner's, say) are left out: they are not the model's. Reading the
- * counters allocates a little itself; that cost is measured and subtracted.
+ * Bytes allocated on the Java heap by the calling thread and the model's worker threads
+ * ({@code kiln-worker-N}, started after the meter), from HotSpot's per-thread counters
+ * ({@code com.sun.management.ThreadMXBean}); no JFR needed. Other threads are left
+ * out, those that were there before (a test runner's) and those started later (a JFR
+ * recording's, or the Attach Listener of a {@code jcmd}): they are not the model's.
+ * Reading the counters allocates a little itself; that cost is measured and subtracted.
  */
 final class AllocationMeter {
+    /** The names of the threads a model's {@code WorkerPool} starts. */
+    static final String WORKER_PREFIX = "kiln-worker-";
+
     private final com.sun.management.ThreadMXBean threads;
     private final java.util.Set<Long> bystanders = new java.util.HashSet<>();
     private long[] ids = new long[0];
@@ -37,7 +41,11 @@ final class AllocationMeter {
      * worker threads on its first runs); the reading's own cost depends on their number.
      */
     void refreshThreads() {
-        long[] now = java.util.Arrays.stream(threads.getAllThreadIds()).filter(id -> !bystanders.contains(id)).toArray();
+        long self = Thread.currentThread().getId();
+        long[] now = java.util.Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds(), 0))
+                .filter(t -> t != null && !bystanders.contains(t.getThreadId())
+                        && (t.getThreadId() == self || t.getThreadName().startsWith(WORKER_PREFIX)))
+                .mapToLong(java.lang.management.ThreadInfo::getThreadId).toArray();
         if (now.length != ids.length) {
             ids = now;
             long least = Long.MAX_VALUE;
