@@ -1,19 +1,17 @@
 package dev.kiln.cli;
 
+import dev.kiln.runtime.WorkerPool;
 import java.lang.management.ManagementFactory;
 
 /**
  * Bytes allocated on the Java heap by the calling thread and the model's worker threads
- * ({@code kiln-worker-N}, started after the meter), from HotSpot's per-thread counters
+ * ({@link WorkerPool#THREAD_NAME_PREFIX}, started after the meter), from HotSpot's per-thread counters
  * ({@code com.sun.management.ThreadMXBean}); no JFR needed. Other threads are left
  * out, those that were there before (a test runner's) and those started later (a JFR
  * recording's, or the Attach Listener of a {@code jcmd}): they are not the model's.
  * Reading the counters allocates a little itself; that cost is measured and subtracted.
  */
 final class AllocationMeter {
-    /** The names of the threads a model's {@code WorkerPool} starts. */
-    static final String WORKER_PREFIX = "kiln-worker-";
-
     private final com.sun.management.ThreadMXBean threads;
     private final java.util.Set<Long> bystanders = new java.util.HashSet<>();
     private long[] ids = new long[0];
@@ -44,7 +42,7 @@ final class AllocationMeter {
         long self = Thread.currentThread().getId();
         long[] now = java.util.Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds(), 0))
                 .filter(t -> t != null && !bystanders.contains(t.getThreadId())
-                        && (t.getThreadId() == self || t.getThreadName().startsWith(WORKER_PREFIX)))
+                        && (t.getThreadId() == self || t.getThreadName().startsWith(WorkerPool.THREAD_NAME_PREFIX)))
                 .mapToLong(java.lang.management.ThreadInfo::getThreadId).toArray();
         if (now.length != ids.length) {
             ids = now;

@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.runtime.WorkerPool;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class AllocationMeterTest {
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch allocated = new CountDownLatch(2);
         CountDownLatch measured = new CountDownLatch(1);
-        Thread worker = allocating(AllocationMeter.WORKER_PREFIX + "7", go, allocated, measured);
+        Thread worker = allocating(WorkerPool.THREAD_NAME_PREFIX + "7", go, allocated, measured);
         Thread other = allocating("JFR Periodic Tasks", go, allocated, measured);
         worker.start();
         other.start();
