@@ -1,5 +1,6 @@
 package dev.kiln.codegen;
 
+import static dev.kiln.compiler.testing.OnnxModelBuilder.attr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,8 @@ import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
 import dev.kiln.runtime.Half;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -90,6 +93,46 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
         check(new OnnxNode("AveragePool", 19).input(tensor(F, line, floats(line, 8))).output(F)
                 .ints("kernel_shape", 4).ints("strides", 3).ints("dilations", 2).ints("pads", 3, 2)
                 .attr("count_include_pad", 1).attr("ceil_mode", 1));
+    }
+
+    /**
+     * Pools of a convolution's output run as choose-layout's channels-last twins, on the java
+     * and on the vector back end: 13 channels (one vector of 8 and 5 one at a time), over
+     * 1024 outputs (the vector kernel's minimum), with padding, strides, dilations,
+     * ceil_mode, count_include_pad and SAME padding.
+     */
+    @Test
+    void poolsOfAConvolutionsOutputRunChannelsLast() {
+        long[] dims = {2, 3, 23, 25};
+        long[] weights = {13, 3, 3, 3};
+        float[] w = floats(weights, 31);
+        for (int i = 0; i < w.length; i++) {
+            w[i] /= 30; // convolution outputs of about unit size, whose rounding the tolerance allows
+        }
+        AttributeProto[][] pools = {
+            {attr("kernel_shape", 3L, 3), attr("strides", 2L, 2), attr("pads", 1L, 1, 1, 1)},
+            {attr("kernel_shape", 2L, 3), attr("dilations", 2L, 1), attr("pads", 0L, 1, 1, 0), attr("ceil_mode", 1L)},
+            {attr("kernel_shape", 3L, 3), attr("strides", 2L, 2), attr("pads", 1L, 1, 1, 1),
+                attr("count_include_pad", 1L), attr("ceil_mode", 1L)},
+            {attr("kernel_shape", 2L, 3), attr("strides", 1L, 2), attr("pads", 1L, 0, 0, 1)},
+            {attr("kernel_shape", 3L, 2), attr("strides", 2L, 2), attr("auto_pad", "SAME_UPPER")},
+        };
+        for (String op : new String[] {"MaxPool", "AveragePool"}) {
+            for (AttributeProto[] all : pools) {
+                AttributeProto[] attributes = java.util.Arrays.stream(all)
+                        .filter(a -> op.equals("AveragePool") || !a.getName().equals("count_include_pad"))
+                        .toArray(AttributeProto[]::new); // MaxPool has no such attribute
+                OnnxGraph g = new OnnxGraph(19).input("x", tensor(F, dims, floats(dims, 30)))
+                        .initializer("w", tensor(F, weights, w))
+                        .node("Conv", "x,w", "c", attr("pads", 1L, 1, 1, 1))
+                        .node(op, "c", "y", attributes)
+                        .output("y", F);
+                String source = String.join("\n", Kiln.compile(OnnxImporter.convert(g.model(), op + ".onnx", null,
+                        null), KilnOptions.defaults().withTarget(KilnRunner.TARGET)).sources().values());
+                assertTrue(source.contains("dev.kiln." + op), "choose-layout made the channels-last " + op);
+                check(g);
+            }
+        }
     }
 
     @Test
@@ -197,7 +240,10 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
 
     /** Kiln (four threads) and ONNX Runtime agree on every output. */
     private static void check(OnnxNode model) {
-        OnnxGraph graph = model.graph();
+        check(model.graph());
+    }
+
+    private static void check(OnnxGraph graph) {
         Object[] ort = graph.onnxRuntime().stream().map(Tensor::data).toArray();
         Object[] kiln = graph.kiln(4).stream().map(Tensor::data).toArray();
         assertEquals(ort.length, kiln.length, "output count");

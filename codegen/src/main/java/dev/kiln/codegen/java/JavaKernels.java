@@ -6,6 +6,7 @@ import dev.kiln.codegen.java.vector.VectorBinaryKernel;
 import dev.kiln.codegen.java.vector.VectorFusedConvKernel;
 import dev.kiln.codegen.java.vector.VectorGroupNormKernel;
 import dev.kiln.codegen.java.vector.VectorMatrixKernel;
+import dev.kiln.codegen.java.vector.VectorPoolKernel;
 import dev.kiln.compiler.ir.Node;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class JavaKernels {
         k.add(Node.KILN_DOMAIN, "FusedConv", new VectorFusedConvKernel());
         k.add(Node.KILN_DOMAIN, "Attention", new VectorAttentionKernel());
         k.add(Node.KILN_DOMAIN, "GroupNormalization", new VectorGroupNormKernel());
+        k.add(Node.KILN_DOMAIN, "AveragePool", new VectorPoolKernel());
+        k.add(Node.KILN_DOMAIN, "MaxPool", new VectorPoolKernel());
         k.add("", "MatMul", new VectorMatrixKernel());
         k.add("", "Gemm", new VectorMatrixKernel());
         return k;

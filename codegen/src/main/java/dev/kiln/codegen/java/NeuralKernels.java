@@ -1,6 +1,7 @@
 package dev.kiln.codegen.java;
 
 import dev.kiln.codegen.java.kernels.AttentionKernel;
+import dev.kiln.codegen.java.kernels.ChannelsLastPoolKernel;
 import dev.kiln.codegen.java.kernels.ConvKernel;
 import dev.kiln.codegen.java.kernels.ConvTransposeKernel;
 import dev.kiln.codegen.java.kernels.EinsumKernel;
@@ -35,6 +36,8 @@ final class NeuralKernels {
         k.add("", "LogSoftmax", new SoftmaxKernel());
         k.add("", "AveragePool", new PoolKernel());
         k.add("", "MaxPool", new PoolKernel());
+        k.add(Node.KILN_DOMAIN, "AveragePool", new ChannelsLastPoolKernel());
+        k.add(Node.KILN_DOMAIN, "MaxPool", new ChannelsLastPoolKernel());
         k.add("", "Resize", new ResizeKernel());
         k.add("", "Einsum", new EinsumKernel());
     }

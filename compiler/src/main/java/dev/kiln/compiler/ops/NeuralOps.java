@@ -23,6 +23,8 @@ final class NeuralOps {
         r.add(new Softmax("LogSoftmax"));
         r.add(new Pool("AveragePool"));
         r.add(new Pool("MaxPool"));
+        r.add(new Pool.ChannelsLast("AveragePool"));
+        r.add(new Pool.ChannelsLast("MaxPool"));
         r.add(new Resize());
         r.add(new Einsum());
     }

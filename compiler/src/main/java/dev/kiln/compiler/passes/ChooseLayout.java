@@ -28,9 +28,11 @@ import java.util.Set;
  * {@code channels_last}), per-channel GroupNormalization (into its
  * {@code dev.kiln} twin), Attention, and element-wise ops that read a moved value
  * (unchanged: element-wise ops do not care about layout; a constant operand is
- * permuted to match), and a GlobalAveragePool of a moved value (into ReduceMean over the
+ * permuted to match), a GlobalAveragePool of a moved value (into ReduceMean over the
  * two spatial axes, so that the whole feature map is not transposed back just to be
- * averaged). Where a moved value meets a node that stays in NCHW, or is a graph output,
+ * averaged), and a 2-D float MaxPool or AveragePool of a moved value whose Indices nobody
+ * reads (into Kiln's channels-last twin: ResNet's stem pool read NCHW, and cost a
+ * Transpose each way of its 112 x 112 x 64 input and output). Where a moved value meets a node that stays in NCHW, or is a graph output,
  * one Transpose converts it, shared by all such readers; where a moved node reads an
  * NCHW value, likewise. So a LowFormer or ResNet graph transposes its input once, and its
  * pooled features (a Transpose of size-1 axes, a copy of N x C floats) at the end.
@@ -57,8 +59,8 @@ public final class ChooseLayout implements Pass {
 
     @Override
     public String description() {
-        return "moves convolutions, their norms, attention and element-wise ops to channels-last (NHWC) where the "
-                + "CPU profile prefers it, with one Transpose at each border";
+        return "moves convolutions, their norms, attention, pooling and element-wise ops to channels-last (NHWC) "
+                + "where the CPU profile prefers it, with one Transpose at each border";
     }
 
     @Override
@@ -71,13 +73,13 @@ public final class ChooseLayout implements Pass {
         return moved.size();
     }
 
-    /** The nodes to move: the convolution-like ones, and element-wise ops that read a moved value. */
+    /** The nodes to move: the convolution-like ones, and element-wise ops and pools that read a moved value. */
     private static List<Node> chooseNodes(Graph graph) {
         Set<Value> movedValues = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<Node> moved = new ArrayList<>();
         for (Node n : graph.nodes()) {
             boolean move = isConvolutionLike(n)
-                    || ((isElementwise(n) || isGlobalAveragePool(n)) && readsAny(n, movedValues));
+                    || ((isElementwise(n) || isGlobalAveragePool(n) || isPool(n)) && readsAny(n, movedValues));
             if (move) {
                 moved.add(n);
                 movedValues.add(n.output());
@@ -119,6 +121,13 @@ public final class ChooseLayout implements Pass {
     private static boolean isGlobalAveragePool(Node n) {
         return n.is("GlobalAveragePool") && n.input(0).type().rank() == 4
                 && n.input(0).type().elementType() == ElementType.FLOAT;
+    }
+
+    /** A MaxPool or AveragePool over two spatial axes of a float tensor, without MaxPool's Indices. */
+    private static boolean isPool(Node n) {
+        return (n.is("MaxPool") || n.is("AveragePool")) && n.input(0).type().rank() == 4
+                && n.input(0).type().elementType() == ElementType.FLOAT
+                && (n.outputs().size() == 1 || n.output(1) == null);
     }
 
     private static boolean readsAny(Node n, Set<Value> values) {
@@ -202,6 +211,8 @@ public final class ChooseLayout implements Pass {
             } else if (isKiln(n, Attention.OP_TYPE)) {
                 a.set(Attribute.of("channels_last", 1L));
                 t = new Node(n.opType(), n.domain(), n.name(), n.opset(), a, inputs, List.of(out));
+            } else if (isPool(n)) {
+                t = new Node(n.opType(), Node.KILN_DOMAIN, n.name(), 1, a, inputs, List.of(out));
             } else if (isGlobalAveragePool(n)) {
                 // The mean over H and W of [N, H, W, C]: [N, 1, 1, C], as ONNX's ReduceMean (axes an attribute at opset 13).
                 Attributes mean = new Attributes();

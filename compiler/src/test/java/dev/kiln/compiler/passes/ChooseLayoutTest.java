@@ -132,6 +132,53 @@ class ChooseLayoutTest {
         r.assertMatchesOnnxRuntime(1e-5);
     }
 
+    /**
+     * A ResNet-like stem: Conv, Relu, MaxPool 3x3 stride 2 (pads 1), a 1x1 Conv, then an
+     * AveragePool with ceil_mode and count_include_pad (its last window reaches past the padding).
+     */
+    private static OnnxModelBuilder pooledNetwork() {
+        return new OnnxModelBuilder(19).input("x", 2, 3, 11, 13)
+                .initializer("w1", random(11, 5 * 3 * 9, 0.5f), 5, 3, 3, 3)
+                .initializer("w2", random(12, 6 * 5, 0.5f), 6, 5, 1, 1)
+                .node("Conv", "x,w1", "c1", attr("pads", 1L, 1, 1, 1))
+                .node("Relu", "c1", "r")
+                .node("MaxPool", "r", "p", attr("kernel_shape", 3L, 3), attr("strides", 2L, 2),
+                        attr("pads", 1L, 1, 1, 1))
+                .node("Conv", "p,w2", "c2")
+                .node("AveragePool", "c2", "y", attr("kernel_shape", 2L, 3), attr("strides", 2L, 2),
+                        attr("pads", 0L, 1, 1, 1), attr("ceil_mode", 1L), attr("count_include_pad", 1L))
+                .output("y");
+    }
+
+    @Test
+    void poolsOfChannelsLastValuesStayChannelsLast() {
+        PassHarness.Rewritten r = run(pooledNetwork(), TargetProfile.X86_64_V3, 0);
+        assertEquals(Map.of("Transpose", 2, "dev.kiln.FusedConv", 2, "dev.kiln.MaxPool", 1, "dev.kiln.AveragePool", 1),
+                r.ops(), "the input in, the pooled output out, nothing between (the Relu is fused)");
+        Set<Value> last = ChannelsLastValues.of(r.graph());
+        for (Node n : r.graph().nodes()) {
+            if (n.opType().endsWith("Pool")) {
+                assertTrue(last.contains(n.output()), n.describe());
+            }
+        }
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
+
+    @Test
+    void aMaxPoolWhoseIndicesAreReadStaysInNchw() {
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("x", 1, 2, 6, 6)
+                .initializer("w", random(13, 4 * 2, 0.5f), 4, 2, 1, 1)
+                .node("Conv", "x,w", "c")
+                .node("MaxPool", "c", "y,i", attr("kernel_shape", 2L, 2), attr("strides", 2L, 2))
+                .node("Cast", "i", "f", attr("to", (long) OnnxModelBuilder.FLOAT))
+                .node("Add", "y,f", "s")
+                .output("s");
+        PassHarness.Rewritten r = run(m, TargetProfile.X86_64_V3, 0);
+        assertEquals(Map.of("Transpose", 2, "dev.kiln.FusedConv", 1, "MaxPool", 1, "Cast", 1, "Add", 1), r.ops(),
+                "ONNX's MaxPool, which computes Indices into the NCHW input, after a Transpose back");
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
+
     @Test
     void packingPutsEachPanelsWeightsForOneInputValueSideBySide() {
         // W [M=3, Cg=2, 1, 2] in panels of 2: [2 panels][1][2 taps][2 in][2 out], zeros for m = 3.

@@ -110,6 +110,10 @@ public final class IrExporter {
             channelsLastGroupNorm(n);
             return;
         }
+        if (isKiln(n, "MaxPool") || isKiln(n, "AveragePool")) {
+            channelsLastPool(n);
+            return;
+        }
         if (!n.domain().isEmpty()) {
             throw new IllegalArgumentException("cannot export " + n.describe());
         }
@@ -226,6 +230,14 @@ public final class IrExporter {
                 name(n.input(1)), name(n.input(2))), OnnxModelBuilder.attr("num_groups",
                 n.attributes().getInt("num_groups")), OnnxModelBuilder.attr("epsilon", Normalization.epsilon(n)));
         add("Transpose", y, List.of(gn), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
+    }
+
+    /** Kiln's channels-last MaxPool or AveragePool: ONNX's, between Transposes. */
+    private void channelsLastPool(Node n) {
+        String y = name(n.output());
+        String pooled = add(n.opType(), y + "_nchw", List.of(toChannelsFirst(name(n.input(0)))),
+                n.attributes().all().stream().map(this::attribute).toArray(AttributeProto[]::new));
+        add("Transpose", y, List.of(pooled), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
     }
 
     /**

@@ -62,16 +62,7 @@ public final class PoolKernel implements JavaKernel {
             } else {
                 k.beginControlFlow("for (int o$L = 0; o$L < $L; o$L++)", d, d, out[d], d);
             }
-            k.add("// window taps on spatial axis $L that fall inside the input\n", d);
-            long pad = p.padsBegin()[d];
-            long dil = p.dilations()[d];
-            k.addStatement("int s$L = $L$L", d, IndexMath.scaled("o" + d, p.strides()[d]), pad == 0 ? "" : " - " + pad);
-            if (pad == 0) {
-                k.addStatement("int k$Llo = 0", d);
-            } else {
-                k.addStatement("int k$Llo = s$L < 0 ? $L : 0", d, d, IndexMath.ceilDiv("-s" + d, dil));
-            }
-            k.addStatement("int k$Lhi = Math.min($L, $L)", d, p.kernel()[d], IndexMath.ceilDiv(p.input()[d] + " - s" + d, dil));
+            windowBounds(k, p, d);
         }
         if (max) {
             k.addStatement("$L best = $L", c, Ordering.lowest(t));
@@ -127,10 +118,29 @@ public final class PoolKernel implements JavaKernel {
     }
 
     /**
-     * AveragePool's divisor: the taps inside the input, or with count_include_pad the
-     * taps inside the padded input (a ceil_mode window may reach past the end padding).
+     * Declares, for output index {@code o<d>} on spatial axis {@code d}, the window's first
+     * input index {@code s<d>} (negative in the padding) and its first and last-plus-one taps
+     * inside the input, {@code k<d>lo} and {@code k<d>hi}.
      */
-    private static String divisor(Pool.Params p) {
+    static void windowBounds(CodeBlock.Builder k, Pool.Params p, int d) {
+        k.add("// window taps on spatial axis $L that fall inside the input\n", d);
+        long pad = p.padsBegin()[d];
+        long dil = p.dilations()[d];
+        k.addStatement("int s$L = $L$L", d, IndexMath.scaled("o" + d, p.strides()[d]), pad == 0 ? "" : " - " + pad);
+        if (pad == 0) {
+            k.addStatement("int k$Llo = 0", d);
+        } else {
+            k.addStatement("int k$Llo = s$L < 0 ? $L : 0", d, d, IndexMath.ceilDiv("-s" + d, dil));
+        }
+        k.addStatement("int k$Lhi = Math.min($L, $L)", d, p.kernel()[d], IndexMath.ceilDiv(p.input()[d] + " - s" + d, dil));
+    }
+
+    /**
+     * AveragePool's divisor, from the variables {@link #windowBounds} declares: the taps inside
+     * the input, or with count_include_pad the taps inside the padded input (a ceil_mode
+     * window may reach past the end padding).
+     */
+    static String divisor(Pool.Params p) {
         StringBuilder s = new StringBuilder();
         for (int d = 0; d < p.input().length; d++) {
             if (d > 0) {
