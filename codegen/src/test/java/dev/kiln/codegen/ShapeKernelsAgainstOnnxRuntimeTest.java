@@ -7,6 +7,8 @@ import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
+import dev.kiln.compiler.onnx.OnnxImporter;
+import dev.kiln.compiler.testing.OnnxModelBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,6 +133,34 @@ class ShapeKernelsAgainstOnnxRuntimeTest {
         assertSameAsOnnxRuntime(new OnnxNode("SpaceToDepth", 13).input(iota(ElementType.FLOAT16, 2, 3, 6, 9))
                 .attr("blocksize", 3L));
         assertSameAsOnnxRuntime(new OnnxNode("SpaceToDepth", 13).input(iota(F32, 1, 16, 64, 64)).attr("blocksize", 4L));
+    }
+
+    /**
+     * A DepthToSpace of a convolution's output runs as choose-layout's channels-last twin. The
+     * 1x1 convolution's weights are a reversal of the channels (ones and zeros), so its output
+     * is exact and the whole graph's bit for bit.
+     */
+    @Test
+    void depthToSpaceOfAConvolutionRunsChannelsLast() {
+        int c = 12;
+        float[] reverse = new float[c * c];
+        for (int i = 0; i < c; i++) {
+            reverse[i * c + (c - 1 - i)] = 1f;
+        }
+        for (String mode : new String[] {"DCR", "CRD"}) {
+            for (long block : new long[] {2, 1}) {
+                OnnxGraph g = new OnnxGraph(13).input("x", iota(F32, 2, c, 5, 7))
+                        .initializer("w", new Tensor(new TensorType(F32, c, c, 1, 1), reverse))
+                        .node("Conv", "x,w", "c")
+                        .node("DepthToSpace", "c", "y", OnnxModelBuilder.attr("blocksize", block),
+                                OnnxModelBuilder.attr("mode", mode))
+                        .output("y", F32);
+                String source = String.join("\n", Kiln.compile(OnnxImporter.convert(g.model(), "d2s.onnx", null, null),
+                        KilnOptions.defaults().withTarget(KilnRunner.TARGET)).sources().values());
+                assertTrue(source.contains("dev.kiln.DepthToSpace"), "choose-layout made the channels-last twin");
+                Agreement.assertIdentical(g.onnxRuntime(), g.kiln(3), "Conv + DepthToSpace " + mode + " " + block);
+            }
+        }
     }
 
     @Test

@@ -49,9 +49,11 @@ public class KernelBenchmark {
      * conv3x3: 3x3 Conv 64 -> 256 at stride 2 from 56x56 (a FusedMBConv's k x k);
      * conv3x3s1: 3x3 Conv 128 -> 512 at 14x14, stride 1 (B0's slowest layers, stage 3);
      * depthwise: 3x3 depthwise Conv of 1024 channels at 14x14;
-     * matmul: MatMul [196, 512] x [512, 512].
+     * matmul: MatMul [196, 512] x [512, 512];
+     * stem3x3: 3x3 Conv 3 -> 16 at stride 2 from 224x224 (LowFormer's stem);
+     * stem7x7: 7x7 Conv 3 -> 64 at stride 2 from 224x224 (ResNet's stem).
      */
-    @Param({"pointwise", "conv3x3", "conv3x3s1", "depthwise", "matmul"})
+    @Param({"pointwise", "conv3x3", "conv3x3s1", "depthwise", "matmul", "stem3x3", "stem7x7"})
     public String layer;
 
     @Param({"1"})
@@ -113,6 +115,12 @@ public class KernelBenchmark {
             case "matmul" -> b.input("x", 196, 512)
                     .initializer("w", OnnxModelBuilder.random(2, 512 * 512, 0.05f), 512, 512)
                     .node("MatMul", "x,w", "y");
+            case "stem3x3" -> b.input("x", 1, 3, 224, 224)
+                    .initializer("w", OnnxModelBuilder.random(2, 16 * 3 * 9, 0.3f), 16, 3, 3, 3)
+                    .node("Conv", "x,w", "y", attr("strides", 2, 2), attr("pads", 1, 1, 1, 1));
+            case "stem7x7" -> b.input("x", 1, 3, 224, 224)
+                    .initializer("w", OnnxModelBuilder.random(2, 64 * 3 * 49, 0.1f), 64, 3, 7, 7)
+                    .node("Conv", "x,w", "y", attr("strides", 2, 2), attr("pads", 3, 3, 3, 3));
             default -> throw new IllegalArgumentException("unknown layer " + layer);
         }
         return b.output("y").build();

@@ -10,6 +10,7 @@ import dev.kiln.codegen.java.kernels.SliceKernel;
 import dev.kiln.codegen.java.kernels.SplitKernel;
 import dev.kiln.codegen.java.kernels.TileKernel;
 import dev.kiln.codegen.java.kernels.TransposeKernel;
+import dev.kiln.compiler.ir.Node;
 
 /** Kernels of the data-movement ops (views need none: they run no code; Range always folds). */
 final class ShapeKernels {
@@ -27,6 +28,7 @@ final class ShapeKernels {
         k.add("", "Pad", new PadKernel());
         k.add("", "ScatterND", new ScatterNDKernel());
         k.add("", "DepthToSpace", new BlockRearrangeKernel());
+        k.add(Node.KILN_DOMAIN, "DepthToSpace", new BlockRearrangeKernel());
         k.add("", "SpaceToDepth", new BlockRearrangeKernel());
     }
 }

@@ -29,6 +29,7 @@ final class ShapeOps {
         r.add(new Range());
         r.add(new ScatterND());
         r.add(new BlockRearrange.DepthToSpace());
+        r.add(new BlockRearrange.ChannelsLastDepthToSpace());
         r.add(new BlockRearrange.SpaceToDepth());
     }
 }

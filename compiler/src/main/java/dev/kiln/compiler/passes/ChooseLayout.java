@@ -31,8 +31,9 @@ import java.util.Set;
  * permuted to match), a GlobalAveragePool of a moved value (into ReduceMean over the
  * two spatial axes, so that the whole feature map is not transposed back just to be
  * averaged), and a 2-D float MaxPool or AveragePool of a moved value whose Indices nobody
- * reads (into Kiln's channels-last twin: ResNet's stem pool read NCHW, and cost a
- * Transpose each way of its 112 x 112 x 64 input and output). Where a moved value meets a node that stays in NCHW, or is a graph output,
+ * reads, and a DepthToSpace of a moved value (into Kiln's channels-last twins: ResNet's
+ * stem pool read NCHW, and cost a Transpose each way of its 112 x 112 x 64 input and
+ * output; LowFormer's upsampling ConvTransposes end in a DepthToSpace). Where a moved value meets a node that stays in NCHW, or is a graph output,
  * one Transpose converts it, shared by all such readers; where a moved node reads an
  * NCHW value, likewise. So a LowFormer or ResNet graph transposes its input once, and its
  * pooled features (a Transpose of size-1 axes, a copy of N x C floats) at the end.
@@ -59,8 +60,8 @@ public final class ChooseLayout implements Pass {
 
     @Override
     public String description() {
-        return "moves convolutions, their norms, attention, pooling and element-wise ops to channels-last (NHWC) "
-                + "where the CPU profile prefers it, with one Transpose at each border";
+        return "moves convolutions, their norms, attention, pooling, DepthToSpace and element-wise ops to "
+                + "channels-last (NHWC) where the CPU profile prefers it, with one Transpose at each border";
     }
 
     @Override
@@ -73,13 +74,17 @@ public final class ChooseLayout implements Pass {
         return moved.size();
     }
 
-    /** The nodes to move: the convolution-like ones, and element-wise ops and pools that read a moved value. */
+    /**
+     * The nodes to move: the convolution-like ones, and element-wise ops, pools and DepthToSpace
+     * that read a moved value.
+     */
     private static List<Node> chooseNodes(Graph graph) {
         Set<Value> movedValues = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<Node> moved = new ArrayList<>();
         for (Node n : graph.nodes()) {
             boolean move = isConvolutionLike(n)
-                    || ((isElementwise(n) || isGlobalAveragePool(n) || isPool(n)) && readsAny(n, movedValues));
+                    || ((isElementwise(n) || isGlobalAveragePool(n) || isPool(n) || n.is("DepthToSpace"))
+                            && readsAny(n, movedValues));
             if (move) {
                 moved.add(n);
                 movedValues.add(n.output());
@@ -211,7 +216,7 @@ public final class ChooseLayout implements Pass {
             } else if (isKiln(n, Attention.OP_TYPE)) {
                 a.set(Attribute.of("channels_last", 1L));
                 t = new Node(n.opType(), n.domain(), n.name(), n.opset(), a, inputs, List.of(out));
-            } else if (isPool(n)) {
+            } else if (isPool(n) || n.is("DepthToSpace")) {
                 t = new Node(n.opType(), Node.KILN_DOMAIN, n.name(), 1, a, inputs, List.of(out));
             } else if (isGlobalAveragePool(n)) {
                 // The mean over H and W of [N, H, W, C]: [N, 1, 1, C], as ONNX's ReduceMean (axes an attribute at opset 13).

@@ -179,6 +179,28 @@ class ChooseLayoutTest {
         r.assertMatchesOnnxRuntime(1e-5);
     }
 
+    /**
+     * LowFormer's upsampling: a ConvTranspose of stride 2 (a Conv of four phases and a
+     * DepthToSpace after convtranspose-as-conv) and a residual Add; and a DepthToSpace in CRD
+     * mode. Both stay channels-last between the input's Transpose and the output's.
+     */
+    @Test
+    void depthToSpaceOfChannelsLastValuesStaysChannelsLast() {
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("x", 1, 6, 7, 7).input("r", 1, 5, 14, 14)
+                .initializer("w", random(21, 6 * 5 * 16, 0.5f), 6, 5, 4, 4)
+                .initializer("w2", random(22, 8 * 5, 0.5f), 8, 5, 1, 1)
+                .node("ConvTranspose", "x,w", "up", attr("strides", 2L, 2), attr("pads", 1L, 1, 1, 1))
+                .node("Add", "up,r", "s")
+                .node("Conv", "s,w2", "c")
+                .node("DepthToSpace", "c", "y", attr("blocksize", 2L), attr("mode", "CRD"))
+                .output("y");
+        PassHarness.Rewritten r = PassHarness.run(m.build(), new InputBindings(),
+                List.of(new ChooseLayout(TargetProfile.X86_64_V3), new PackWeights(0)), "convtranspose-as-conv");
+        assertEquals(Map.of("Transpose", 3, "dev.kiln.FusedConv", 2, "dev.kiln.DepthToSpace", 2, "Add", 1), r.ops(),
+                "x and r in, y out, nothing between");
+        r.assertMatchesOnnxRuntime(1e-5);
+    }
+
     @Test
     void packingPutsEachPanelsWeightsForOneInputValueSideBySide() {
         // W [M=3, Cg=2, 1, 2] in panels of 2: [2 panels][1][2 taps][2 in][2 out], zeros for m = 3.

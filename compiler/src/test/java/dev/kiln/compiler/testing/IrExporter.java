@@ -110,8 +110,8 @@ public final class IrExporter {
             channelsLastGroupNorm(n);
             return;
         }
-        if (isKiln(n, "MaxPool") || isKiln(n, "AveragePool")) {
-            channelsLastPool(n);
+        if (isKiln(n, "MaxPool") || isKiln(n, "AveragePool") || isKiln(n, "DepthToSpace")) {
+            channelsLastTwin(n);
             return;
         }
         if (!n.domain().isEmpty()) {
@@ -232,8 +232,8 @@ public final class IrExporter {
         add("Transpose", y, List.of(gn), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
     }
 
-    /** Kiln's channels-last MaxPool or AveragePool: ONNX's, between Transposes. */
-    private void channelsLastPool(Node n) {
+    /** Kiln's channels-last MaxPool, AveragePool or DepthToSpace: ONNX's, between Transposes. */
+    private void channelsLastTwin(Node n) {
         String y = name(n.output());
         String pooled = add(n.opType(), y + "_nchw", List.of(toChannelsFirst(name(n.input(0)))),
                 n.attributes().all().stream().map(this::attribute).toArray(AttributeProto[]::new));
