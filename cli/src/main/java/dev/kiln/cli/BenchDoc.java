@@ -99,6 +99,8 @@ final class BenchDoc {
             s.append(f("- JDK %s: %s, %s (`%s`).%n", version(jdk), jdk.peak().javaVendor(), jdk.peak().javaRuntime(),
                     jdk.home()));
         }
+        s.append("- Kiln's JVM options (as `./kiln` starts its JVM, and the back end's own): `")
+                .append(String.join(" ", BenchSuite.launcherOptions())).append("`.\n");
         rows.stream().filter(r -> r.report() != null && r.report().cpu() != null).findFirst().ifPresent(r ->
                 s.append("- Kiln's CPU profile (`--cpu`): ").append(r.report().cpu()).append(".\n"));
         s.append(f("- Runs per engine, alternating in one JVM, after warming up until the JIT had compiled nothing "
@@ -141,8 +143,9 @@ final class BenchDoc {
         s.append("```\n\nEach row is one of these commands (each prints its figures; add `--json` for all of them):\n\n");
         s.append("```sh\n");
         for (BenchSuite.Row r : rows) {
-            // ./kiln adds -Xss8m itself; KILN_JAVA_OPTS gives the back end's own JVM options.
-            List<String> jvm = BenchSuite.jvmOptions(r.target()).stream().filter(o -> !o.equals("-Xss8m")).toList();
+            // ./kiln adds its own options itself; KILN_JAVA_OPTS gives the back end's.
+            List<String> jvm = BenchSuite.jvmOptions(r.target()).stream()
+                    .filter(o -> !BenchSuite.launcherOptions().contains(o)).toList();
             s.append("JAVA_HOME=").append(r.jdk().home())
                     .append(jvm.isEmpty() ? "" : " KILN_JAVA_OPTS='" + String.join(" ", jvm) + "'")
                     .append(" ./kiln ").append(String.join(" ", r.command())).append('\n');

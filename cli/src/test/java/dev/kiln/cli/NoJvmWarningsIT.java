@@ -60,8 +60,9 @@ class NoJvmWarningsIT {
         "operators",
     })
     void printsNoWarning(String command, @TempDir Path out) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--sun-misc-unsafe-memory-access=debug",
-                "-Xss8m", "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--sun-misc-unsafe-memory-access=debug"));
+        cmd.addAll(BenchSuite.launcherOptions()); // as ./kiln starts it (huge pages where Linux offers them)
+        cmd.addAll(List.of("-jar", JAR.toString()));
         for (String arg : command.split(" ")) {
             cmd.add(arg.replace("MODEL", MODEL.toString()).replace("OUT", out.toString())
                     .replace("INPUT", Cli.fixture("lowformer_tiny_op17_176.input.bin").toString()));
