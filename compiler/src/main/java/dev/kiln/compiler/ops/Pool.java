@@ -81,8 +81,9 @@ public class Pool extends OpDef {
             throw ctx.error("storage_order must be 0 or 1, got " + order);
         }
         long channels = x.dim(channelsLast ? x.rank() - 1 : 1);
-        return new Params(channelsLast ? x.dim(0) : x.dim(0) * channels, channelsLast ? channels : 1, input, kernel, win.strides(), win.dilations(), win.padsBegin(),
-                win.padsEnd(), win.output(), includePad, order == 1);
+        long planes = channelsLast ? x.dim(0) : x.dim(0) * channels;
+        return new Params(planes, channelsLast ? channels : 1, input, kernel, win.strides(), win.dilations(),
+                win.padsBegin(), win.padsEnd(), win.output(), includePad, order == 1);
     }
 
     @Override

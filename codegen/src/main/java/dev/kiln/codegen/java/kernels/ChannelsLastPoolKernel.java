@@ -13,7 +13,7 @@ import dev.kiln.compiler.ops.Pool;
  * window inside the input updates them in one pass over the tap's C contiguous inputs.
  * The window's taps inside the input are found once per position, as in {@link PoolKernel},
  * so no tap tests bounds; AveragePool then divides by {@link PoolKernel#divisor}.
- * MaxPool never takes a NaN, as ONNX's MaxPool kernel here.
+ * MaxPool never takes a NaN, as {@link PoolKernel} (and ONNX Runtime's MaxPool with Indices).
  */
 public final class ChannelsLastPoolKernel implements JavaKernel {
     @Override
