@@ -142,10 +142,10 @@ final class BenchDoc {
         exports.values().forEach(c -> s.append(String.join(" ", c)).append('\n'));
         s.append("```\n\nEach row is one of these commands (each prints its figures; add `--json` for all of them):\n\n");
         s.append("```sh\n");
+        List<String> launcher = BenchSuite.launcherOptions();
         for (BenchSuite.Row r : rows) {
             // ./kiln adds its own options itself; KILN_JAVA_OPTS gives the back end's.
-            List<String> jvm = BenchSuite.jvmOptions(r.target()).stream()
-                    .filter(o -> !BenchSuite.launcherOptions().contains(o)).toList();
+            List<String> jvm = BenchSuite.jvmOptions(r.target()).stream().filter(o -> !launcher.contains(o)).toList();
             s.append("JAVA_HOME=").append(r.jdk().home())
                     .append(jvm.isEmpty() ? "" : " KILN_JAVA_OPTS='" + String.join(" ", jvm) + "'")
                     .append(" ./kiln ").append(String.join(" ", r.command())).append('\n');

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A small ONNX graph built in code together with the values of its runtime inputs, for
@@ -67,6 +68,14 @@ final class OnnxGraph {
     /** Kiln's outputs, run with {@code threads} worker threads. */
     List<Tensor> kiln(int threads) {
         return KilnRunner.run(model(), inputs, threads);
+    }
+
+    /**
+     * How many nodes of each op (named as listings name them: {@code dev.kiln.MaxPool}) the
+     * graph has after Kiln's passes for the tests' back end.
+     */
+    Map<String, Integer> kilnOps() {
+        return KilnRunner.compile(model()).model().graph().opHistogram();
     }
 
     /** ONNX Runtime's outputs. */

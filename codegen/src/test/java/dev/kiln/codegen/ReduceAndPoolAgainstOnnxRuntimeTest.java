@@ -10,7 +10,6 @@ import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
-import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.onnx.proto.OnnxMl.AttributeProto;
 import dev.kiln.runtime.Half;
 import java.util.Random;
@@ -127,9 +126,7 @@ class ReduceAndPoolAgainstOnnxRuntimeTest {
                         .node("Conv", "x,w", "c", attr("pads", 1L, 1, 1, 1))
                         .node(op, "c", "y", attributes)
                         .output("y", F);
-                String source = String.join("\n", Kiln.compile(OnnxImporter.convert(g.model(), op + ".onnx", null,
-                        null), KilnOptions.defaults().withTarget(KilnRunner.TARGET)).sources().values());
-                assertTrue(source.contains("dev.kiln." + op), "choose-layout made the channels-last " + op);
+                assertTrue(g.kilnOps().containsKey("dev.kiln." + op), "choose-layout made the channels-last " + op);
                 check(g);
             }
         }

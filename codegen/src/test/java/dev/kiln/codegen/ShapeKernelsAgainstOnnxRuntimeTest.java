@@ -7,7 +7,6 @@ import dev.kiln.compiler.CompileException;
 import dev.kiln.compiler.ir.ElementType;
 import dev.kiln.compiler.ir.Tensor;
 import dev.kiln.compiler.ir.TensorType;
-import dev.kiln.compiler.onnx.OnnxImporter;
 import dev.kiln.compiler.testing.OnnxModelBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -155,9 +154,7 @@ class ShapeKernelsAgainstOnnxRuntimeTest {
                         .node("DepthToSpace", "c", "y", OnnxModelBuilder.attr("blocksize", block),
                                 OnnxModelBuilder.attr("mode", mode))
                         .output("y", F32);
-                String source = String.join("\n", Kiln.compile(OnnxImporter.convert(g.model(), "d2s.onnx", null, null),
-                        KilnOptions.defaults().withTarget(KilnRunner.TARGET)).sources().values());
-                assertTrue(source.contains("dev.kiln.DepthToSpace"), "choose-layout made the channels-last twin");
+                assertTrue(g.kilnOps().containsKey("dev.kiln.DepthToSpace"), "choose-layout made the channels-last twin");
                 Agreement.assertIdentical(g.onnxRuntime(), g.kiln(3), "Conv + DepthToSpace " + mode + " " + block);
             }
         }

@@ -33,10 +33,11 @@ import java.util.Set;
  * averaged), and a 2-D float MaxPool or AveragePool of a moved value whose Indices nobody
  * reads, and a DepthToSpace of a moved value (into Kiln's channels-last twins: ResNet's
  * stem pool read NCHW, and cost a Transpose each way of its 112 x 112 x 64 input and
- * output; LowFormer's upsampling ConvTransposes end in a DepthToSpace). Where a moved value meets a node that stays in NCHW, or is a graph output,
- * one Transpose converts it, shared by all such readers; where a moved node reads an
- * NCHW value, likewise. So a LowFormer or ResNet graph transposes its input once, and its
- * pooled features (a Transpose of size-1 axes, a copy of N x C floats) at the end.
+ * output; LowFormer's upsampling ConvTransposes end in a DepthToSpace). Where a moved
+ * value meets a node that stays in NCHW, or is a graph output, one Transpose converts it,
+ * shared by all such readers; where a moved node reads an NCHW value, likewise. So a
+ * LowFormer or ResNet graph transposes its input once, and its pooled features (a
+ * Transpose of size-1 axes, a copy of N x C floats) at the end.
  */
 public final class ChooseLayout implements Pass {
     private static final int[] TO_CHANNELS_LAST = {0, 2, 3, 1};

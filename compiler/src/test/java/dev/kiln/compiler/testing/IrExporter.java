@@ -235,9 +235,9 @@ public final class IrExporter {
     /** Kiln's channels-last MaxPool, AveragePool or DepthToSpace: ONNX's, between Transposes. */
     private void channelsLastTwin(Node n) {
         String y = name(n.output());
-        String pooled = add(n.opType(), y + "_nchw", List.of(toChannelsFirst(name(n.input(0)))),
+        String nchw = add(n.opType(), y + "_nchw", List.of(toChannelsFirst(name(n.input(0)))),
                 n.attributes().all().stream().map(this::attribute).toArray(AttributeProto[]::new));
-        add("Transpose", y, List.of(pooled), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
+        add("Transpose", y, List.of(nchw), OnnxModelBuilder.attr("perm", 0L, 2, 3, 1));
     }
 
     /**

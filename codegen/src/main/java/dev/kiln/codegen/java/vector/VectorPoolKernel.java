@@ -34,46 +34,60 @@ public final class VectorPoolKernel implements JavaKernel {
 
     @Override
     public void emit(KernelWriter w) {
-        ChannelsLastPoolKernel.emit(w, new ChannelsLastPoolKernel.ChannelLoops() {
-            private long whole(long channels) {
-                return channels / w.lanes() * w.lanes();
-            }
+        ChannelsLastPoolKernel.emit(w, new WholeVectors(w.lanes()));
+    }
 
-            @Override
-            public void start(CodeBlock.Builder k, boolean max, long channels) {
-                vectors(k, channels, CodeBlock.of("$T.broadcast(S, $L).intoArray(y, yp + c);\n", Vectors.FLOAT_VECTOR,
-                        max ? "Float.NEGATIVE_INFINITY" : "0f"));
-                new ChannelsLastPoolKernel.OneAtATime(whole(channels)).start(k, max, channels);
-            }
+    /** The channels up to the last whole vector as vectors, the rest one at a time. */
+    private static final class WholeVectors implements ChannelsLastPoolKernel.ChannelLoops {
+        private final int lanes;
 
-            @Override
-            public void update(CodeBlock.Builder k, boolean max, long channels) {
-                CodeBlock.Builder body = CodeBlock.builder()
-                        .addStatement("$T v = $T.fromArray(S, x, xp + c)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR)
-                        .addStatement("$T a = $T.fromArray(S, y, yp + c)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-                if (max) {
-                    body.addStatement("a.blend(v, v.compare($T.GT, a)).intoArray(y, yp + c)", Vectors.OPERATORS);
-                } else {
-                    body.addStatement("a.add(v).intoArray(y, yp + c)");
-                }
-                vectors(k, channels, body.build());
-                new ChannelsLastPoolKernel.OneAtATime(whole(channels)).update(k, max, channels);
-            }
+        WholeVectors(int lanes) {
+            this.lanes = lanes;
+        }
 
-            @Override
-            public void divide(CodeBlock.Builder k, long channels) {
-                vectors(k, channels, CodeBlock.of("$T.fromArray(S, y, yp + c).div(count).intoArray(y, yp + c);\n",
-                        Vectors.FLOAT_VECTOR));
-                new ChannelsLastPoolKernel.OneAtATime(whole(channels)).divide(k, channels);
-            }
+        @Override
+        public void start(CodeBlock.Builder k, boolean max, long channels) {
+            vectors(k, channels, CodeBlock.of("$T.broadcast(S, $L).intoArray(y, yp + c);\n", Vectors.FLOAT_VECTOR,
+                    max ? "Float.NEGATIVE_INFINITY" : "0f"));
+            rest(channels).start(k, max, channels);
+        }
 
-            private void vectors(CodeBlock.Builder k, long channels, CodeBlock body) {
-                if (whole(channels) > 0) {
-                    k.beginControlFlow("for (int c = 0; c < $L; c += L)", whole(channels));
-                    k.add(body);
-                    k.endControlFlow();
-                }
+        @Override
+        public void update(CodeBlock.Builder k, boolean max, long channels) {
+            CodeBlock.Builder body = CodeBlock.builder()
+                    .addStatement("$T v = $T.fromArray(S, x, xp + c)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR)
+                    .addStatement("$T a = $T.fromArray(S, y, yp + c)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
+            if (max) {
+                body.addStatement("a.blend(v, v.compare($T.GT, a)).intoArray(y, yp + c)", Vectors.OPERATORS);
+            } else {
+                body.addStatement("a.add(v).intoArray(y, yp + c)");
             }
-        });
+            vectors(k, channels, body.build());
+            rest(channels).update(k, max, channels);
+        }
+
+        @Override
+        public void divide(CodeBlock.Builder k, long channels) {
+            vectors(k, channels, CodeBlock.of("$T.fromArray(S, y, yp + c).div(count).intoArray(y, yp + c);\n",
+                    Vectors.FLOAT_VECTOR));
+            rest(channels).divide(k, channels);
+        }
+
+        private long whole(long channels) {
+            return channels / lanes * lanes;
+        }
+
+        /** The channels after the last whole vector. */
+        private ChannelsLastPoolKernel.ChannelLoops rest(long channels) {
+            return new ChannelsLastPoolKernel.OneAtATime(whole(channels));
+        }
+
+        private void vectors(CodeBlock.Builder k, long channels, CodeBlock body) {
+            if (whole(channels) > 0) {
+                k.beginControlFlow("for (int c = 0; c < $L; c += L)", whole(channels));
+                k.add(body);
+                k.endControlFlow();
+            }
+        }
     }
 }
