@@ -29,8 +29,8 @@ class ConvAgainstOnnxRuntimeTest {
     private static final double TOLERANCE = 1e-5;
 
     /**
-     * One Conv, then optionally HardSwish and the addition of a second input (fused into
-     * the convolution's epilogue).
+     * One Conv, then optionally HardSwish and the addition of a residual (fused into the
+     * convolution's epilogue).
      */
     record Case(String name, long[] x, long m, long group, long[] kernel, long[] strides, long[] pads,
                 long[] dilations, boolean bias, boolean hardSwish, boolean residual) {
@@ -48,6 +48,19 @@ class ConvAgainstOnnxRuntimeTest {
                 dims(0, 0, 0, 0), dims(1, 1), false, false, false));
         c.add(new Case("3x2 stride 2 dilation 2, uneven pads, batch", dims(2, 3, 11, 10), 20, 1, dims(3, 2),
                 dims(2, 2), dims(0, 1, 2, 0), dims(2, 2), false, true, false));
+        // Tiles that read X in place (vector): 5 interior positions a row, one edge on each side, kernel rows
+        // skipped at the top and the bottom, the image's row found from the batch.
+        c.add(new Case("3x3 stride 2 in place, batch, residual", dims(2, 24, 15, 13), 40, 1, dims(3, 3),
+                dims(2, 2), dims(1, 1, 1, 1), dims(1, 1), true, false, true));
+        // 9 interior positions a row: one tile of 6 read in place, 3 copied; 150 channels in two panel groups,
+        // the last panel partial.
+        c.add(new Case("3x3 deep, panel groups, interior copied after the last tile", dims(1, 64, 10, 11), 150, 1, dims(3, 3),
+                dims(1, 1), dims(1, 1, 1, 1), dims(1, 1), true, true, true));
+        // No padding: every position interior, no edge tiles; uneven pads: edges on one side only.
+        c.add(new Case("5x5 unpadded", dims(1, 7, 12, 12), 20, 1, dims(5, 5), dims(1, 1), dims(0, 0, 0, 0),
+                dims(1, 1), true, false, false));
+        c.add(new Case("3x3 uneven pads", dims(1, 9, 8, 13), 24, 1, dims(3, 3), dims(1, 1), dims(0, 2, 2, 0),
+                dims(1, 1), false, true, false));
         c.add(new Case("depthwise 5x5 stride 2", dims(1, 20, 9, 9), 20, 20, dims(5, 5), dims(2, 2),
                 dims(2, 2, 2, 2), dims(1, 1), true, true, false));
         c.add(new Case("two groups", dims(1, 6, 6, 5), 4, 2, dims(3, 3), dims(1, 1), dims(1, 1, 1, 1),
@@ -119,7 +132,10 @@ class ConvAgainstOnnxRuntimeTest {
             y = "act";
         }
         if (c.residual()) {
-            g.input("r", random(outputDims(c), seed + 3, 1f)).node("Add", y + ",r", "sum");
+            // The residual an intermediate value, as in a network, so that the planner may write the
+            // convolution's output over it.
+            g.input("r", random(outputDims(c), seed + 3, 1f)).node("Neg", "r", "residual")
+                    .node("Add", y + ",residual", "sum");
             y = "sum";
         }
         return g.output(y, ElementType.FLOAT);

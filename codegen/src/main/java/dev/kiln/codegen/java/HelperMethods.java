@@ -25,7 +25,8 @@ final class HelperMethods {
             return existing.name();
         }
         String name = baseName + "_" + perBase.merge(baseName, 1, Integer::sum);
-        byKey.put(key, method.toBuilder().setName(name).build());
+        // setName also resets the return type to void: set it again.
+        byKey.put(key, method.toBuilder().setName(name).returns(method.returnType()).build());
         return name;
     }
 

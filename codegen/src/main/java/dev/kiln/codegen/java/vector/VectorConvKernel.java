@@ -17,19 +17,26 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Channels-last FusedConv of one group with weights in panels of two vectors, as a
- * matrix product: Y [positions, M] = A [positions, K] W [K, M], K = kernel taps x C.
+ * matrix product: Y [positions, M] = A [positions, K] W [K, M], K = kernel taps x C, row p
+ * of A being position p's receptive field.
  *
- * <p>A work item is a tile of {@link #tileRows} output positions (6, or 5 or 4 where that
- * pads the last tile with far fewer unused rows: 7x7 = 49 positions make 10 tiles of 5, not
- * 9 of 6 of which the last computes 5 rows for nothing) and a group of weight
- * panels. It first copies the tile's receptive fields into its part's workspace, one
- * row of K floats per position (zeros where a tap falls outside the image), so that
- * every convolution, 1x1 or 3x3, strided or padded, reads A the same way; a 1x1
- * convolution of stride 1 reads X itself. Then, for each panel, a register tile of
- * rows x 2 vectors (12 accumulators for 8-lane vectors: 6 x 16) walks K: per
- * step two vector loads of W, one broadcast of A per row, twelve fused multiply-adds.
- * The accumulators start from the bias. The activation and the residual follow in an
- * epilogue method, over the outputs the tile just wrote.
+ * <p>A work item is a tile of up to {@link #ROWS} output positions and a group of weight
+ * panels. For each panel, a register tile of rows x 2 vectors (12 accumulators for 8-lane
+ * vectors: 6 x 16) walks K: per step two vector loads of W, one broadcast of A per row,
+ * twelve fused multiply-adds ({@link ConvTile}). The accumulators start from the bias. The
+ * activation and the residual follow in an epilogue method, over the outputs the tile just
+ * wrote. The tile finds A in one of three ways:
+ * <ul>
+ * <li>a 1x1 convolution of stride 1: row p of A is position p of X, read in place;
+ * <li>a 2-D convolution with kernel taps, undilated: tiles of neighbouring positions of one
+ *     output row read their receptive fields in X too, kernel row by kernel row
+ *     ({@link RowTiling}); only the positions with a kernel column outside the image are
+ *     copied, as below;
+ * <li>otherwise the tile's receptive fields are copied into its part's workspace, one row
+ *     of K floats per position, zeros where a tap falls outside the image.
+ * </ul>
+ * A copy is made once per panel group: in a deep layer, where one panel's weights fill the
+ * group's share of the L2 cache, that is once per panel, which is why the second way exists.
  *
  * <p>Items are ordered panel group first, so the consecutive items of one thread
  * share their weights in the L2 cache. Each output element is computed by one
@@ -51,10 +58,13 @@ final class VectorConvKernel {
     private VectorConvKernel() {
     }
 
-    /** The tile's packed rows and a tile-sized buffer for partial tiles. */
+    /**
+     * The tile's copied rows (tr x K), a tile-sized buffer for partial tiles (tr x panel), and
+     * where a tile of edge positions puts its outputs before they go to their rows (tr x M).
+     */
     static long scratchFloats(Node node, TargetProfile profile) {
         Conv.Params p = FusedConv.params(node);
-        return ROWS * reduction(p) + ROWS * 2L * profile.vectorFloats();
+        return ROWS * ((long) reduction(p) + 2L * profile.vectorFloats() + p.outChannels());
     }
 
     /**
@@ -84,62 +94,191 @@ final class VectorConvKernel {
         return (int) k;
     }
 
+    /** What the item loops of a layer share. */
+    private record Layer(Conv.Params p, int k, int panel, int perGroup, long positions) {
+        int m() {
+            return p.outChannels();
+        }
+
+        int c() {
+            return p.inChannels();
+        }
+    }
+
     static void emit(KernelWriter w) {
         Conv.Params p = FusedConv.params(w.node());
-        int lanes = w.lanes();
-        int panel = 2 * lanes;
+        int panel = 2 * w.lanes();
         int m = p.outChannels();
-        int c = p.inChannels();
         int k = reduction(p);
-        long[] in = p.inputSpatial();
-        long[] out = p.outputSpatial();
         int batch = (int) w.in(0).type().dim(0);
-        long positions = batch * out[0] * out[1];
-        int tr = tileRows(positions);
-        int tiles = (int) ((positions + tr - 1) / tr);
+        long positions = batch * p.outputSpatial()[0] * p.outputSpatial()[1];
         int panels = (m + panel - 1) / panel;
         // Panels per group: as many as keep the group's weights within half the L2 cache.
         int perGroup = (int) Math.max(1, Math.min(panels, w.profile().l2Bytes() / 2 / (4L * k * panel)));
         int groups = (panels + perGroup - 1) / perGroup;
-        w.work(tiles * groups);
+        Layer layer = new Layer(p, k, panel, perGroup, positions);
         w.cost(2L * positions * m * k);
-        String tile = tileMethod(w, p, k, panel, tr);
+        RowTiling rows = readsInputDirectly(p) ? null : RowTiling.of(p, batch);
+        int tiles = rows == null ? flatTiles(w, layer) : rowTiles(w, layer, rows);
+        w.work(tiles * groups);
+    }
+
+    /** The item's panel group g and its output channels [m0, m1), after its tile t. */
+    private static void panelGroup(CodeBlock.Builder b, Layer l, int tiles) {
+        b.addStatement("int g = item / $L", tiles);
+        b.addStatement("int t = item % $L", tiles);
+        b.addStatement("int m0 = g * $L", l.perGroup() * l.panel());
+        b.addStatement("int m1 = Math.min($L, m0 + $L)", l.m(), l.perGroup() * l.panel());
+    }
+
+    /** The tile's call: rows at {@code rowsOfA}, outputs at {@code out}. */
+    private static void callTile(CodeBlock.Builder b, KernelWriter w, String tile, String rowsOfA, String out,
+                                 String rows, int tr, Layer l) {
+        b.addStatement("$L($L, w, wo, $L, $L, $L, m0, m1, ws, wso + $L)", tile, rowsOfA,
+                w.hasIn(2) ? "b, bo, 1" : "ZEROS, 0, 0", out, rows, tr * l.k());
+    }
+
+    /** The epilogue over channels [m0, m1) of {@code rows} positions from output offset {@code at}. */
+    private static void callEpilogue(CodeBlock.Builder b, KernelWriter w, String epilogue, String at, String rows,
+                                     Layer l) {
+        if (epilogue == null) {
+            return;
+        }
+        b.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", l.panel());
+        b.addStatement("$L(y, $L + mp, $L, $L, Math.min($L, $L - mp))", epilogue, at,
+                w.hasIn(3) ? "r, " + at.replace("yo", "ro") + " + mp" : "null, 0", rows, l.panel(), l.m());
+        b.endControlFlow();
+    }
+
+    /**
+     * Items over tiles of consecutive positions (row p of A is position p): read in place for a
+     * 1x1 convolution of stride 1, else copied. Returns the tiles.
+     */
+    private static int flatTiles(KernelWriter w, Layer l) {
+        int c = l.c();
+        int tr = tileRows(l.positions());
+        int tiles = (int) ((l.positions() + tr - 1) / tr);
         CodeBlock.Builder b = w.code();
         b.beginControlFlow("for (int item = lo; item < hi; item++)");
         b.add("// Positions p0 .. p0 + $L and weight panels of group g ($L panels of $L channels each).\n", tr - 1,
-                perGroup, panel);
-        b.addStatement("int g = item / $L", tiles);
-        b.addStatement("int p0 = item % $L * $L", tiles, tr);
-        b.addStatement("int rows = Math.min($L, $L - p0)", tr, positions);
+                l.perGroup(), l.panel());
+        panelGroup(b, l, tiles);
+        b.addStatement("int p0 = t * $L", tr);
+        b.addStatement("int rows = Math.min($L, $L - p0)", tr, l.positions());
         String rowsOfA;
-        if (readsInputDirectly(p)) {
+        if (readsInputDirectly(l.p())) {
             // A 1x1 convolution with stride 1 and no padding: row r of A is position p0 + r of X.
             b.addStatement("float[] a = x");
             b.addStatement("int ao = xo + p0 * $L", c);
             b.beginControlFlow("if (rows < $L)", tr);
             b.add("// The last, partial tile: its rows copied, the rest zero, so that the tile reads within bounds.\n");
             b.addStatement("System.arraycopy(x, ao, ws, wso, rows * $L)", c);
-            b.addStatement("java.util.Arrays.fill(ws, wso + rows * $L, wso + $L, 0f)", c, tr * k);
+            b.addStatement("java.util.Arrays.fill(ws, wso + rows * $L, wso + $L, 0f)", c, tr * l.k());
             b.addStatement("a = ws");
             b.addStatement("ao = wso");
             b.endControlFlow();
             rowsOfA = "a, ao";
         } else {
-            packRows(b, p, k, c, in, out, tr);
+            packRows(b, l.p(), l.k(), tr, "p0 + row");
             rowsOfA = "ws, wso";
         }
-        b.addStatement("int m0 = g * $L", perGroup * panel);
-        b.addStatement("int m1 = Math.min($L, m0 + $L)", m, perGroup * panel);
-        b.addStatement("$L($L, w, wo, $L, y, yo + p0 * $L, rows, m0, m1, ws, wso + $L)", tile, rowsOfA,
-                w.hasIn(2) ? "b, bo, 1" : "ZEROS, 0, 0", m, tr * k);
-        String epilogue = epilogueMethod(w, m, panel, positions * m >= VECTOR_EPILOGUE_OUTPUTS);
-        if (epilogue != null) {
-            b.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", panel);
-            b.addStatement("$L(y, yo + p0 * $L + mp, $L, rows, Math.min($L, $L - mp))", epilogue, m,
-                    w.hasIn(3) ? "r, ro + p0 * " + m + " + mp" : "null, 0", panel, m);
+        String tile = ConvTile.packed(l.k()).method(w, l.m(), l.panel(), tr);
+        callTile(b, w, tile, rowsOfA, "y, yo + p0 * " + l.m(), "rows", tr, l);
+        callEpilogue(b, w, epilogue(w, l), "yo + p0 * " + l.m(), "rows", l);
+        b.endControlFlow();
+        return tiles;
+    }
+
+    /**
+     * Items over tiles within output rows, read in place, then tiles of edge positions,
+     * copied ({@link RowTiling}). Returns the tiles.
+     */
+    private static int rowTiles(KernelWriter w, Layer l, RowTiling rt) {
+        Conv.Params p = l.p();
+        int c = l.c();
+        int m = l.m();
+        int tr = rt.rows();
+        long[] in = p.inputSpatial();
+        long[] out = p.outputSpatial();
+        long[] kernel = p.kernel();
+        int tiles = rt.interiorTiles() + rt.edgeTiles();
+        String epilogue = epilogue(w, l);
+        CodeBlock.Builder b = w.code();
+        b.beginControlFlow("for (int item = lo; item < hi; item++)");
+        b.add("// Tile t of positions and weight panels of group g ($L panels of $L channels each).\n", l.perGroup(),
+                l.panel());
+        panelGroup(b, l, tiles);
+        if (rt.edgeTiles() > 0) {
+            b.beginControlFlow("if (t < $L)", rt.interiorTiles());
+        }
+        b.add("// Positions ow0 .. ow0 + $L of output row `row` (n * $L + oh), their receptive fields read in X.\n",
+                tr - 1, out[0]);
+        b.addStatement("int row = $L", IndexMath.div("t", rt.tilesPerRow()));
+        if (rt.tilesPerRow() > 1) {
+            b.addStatement("int ow0 = t % $L * $L$L", rt.tilesPerRow(), tr, IndexMath.plus(rt.owLo()));
+        } else {
+            b.addStatement("int ow0 = $L", rt.owLo());
+        }
+        boolean batch = rt.outputRows() > out[0];
+        b.addStatement("int ih0 = $L$L", IndexMath.scaled(batch ? "(row % " + out[0] + ")" : "row", p.strides()[0]),
+                IndexMath.plus(-p.padsBegin()[0]));
+        b.add("// Kernel rows kh0 .. kh1 - 1 fall inside the image.\n");
+        b.addStatement("int kh0 = Math.max(0, -ih0)");
+        b.addStatement("int kh1 = Math.min($L, $L - ih0)", kernel[0], in[0]);
+        String image = batch ? "row / " + out[0] + " * " + in[0] + " + " : "";
+        b.addStatement("int xr = xo + (($Lih0) * $L + $L$L) * $L", image, in[1], IndexMath.scaled("ow0", p.strides()[1]),
+                IndexMath.plus(-p.padsBegin()[1]), c);
+        b.addStatement("int p0 = row * $L + ow0", out[1]);
+        String inPlace = ConvTile.inPlace((int) kernel[1] * c, p.strides()[1] * c, in[1] * c, (int) kernel[0])
+                .method(w, m, l.panel(), tr);
+        callTile(b, w, inPlace, "x, xr, kh0, kh1", "y, yo + p0 * " + m, String.valueOf(tr), tr, l);
+        callEpilogue(b, w, epilogue, "yo + p0 * " + m, String.valueOf(tr), l);
+        if (rt.edgeTiles() > 0) {
+            b.nextControlFlow("else");
+            edgeTile(w, l, rt, epilogue);
             b.endControlFlow();
         }
         b.endControlFlow();
+        return tiles;
+    }
+
+    /** A tile of edge positions: their receptive fields copied, the outputs put in their rows. */
+    private static void edgeTile(KernelWriter w, Layer l, RowTiling rt, String epilogue) {
+        CodeBlock.Builder b = w.code();
+        int tr = rt.rows();
+        int m = l.m();
+        b.add("// Edge positions e0 .. e0 + $L ($L of each output row, counted row by row), copied: those with a\n"
+                + "// kernel column outside the image and those after the row's last whole tile.\n", tr - 1, rt.edgesPerRow());
+        b.addStatement("int e0 = (t - $L) * $L", rt.interiorTiles(), tr);
+        b.addStatement("int rows = Math.min($L, $L - e0)", tr, rt.edges());
+        String edgePosition = edgePositionMethod(w, rt, l.p().outputSpatial()[1]);
+        packRows(b, l.p(), l.k(), tr, edgePosition + "(e0 + row)");
+        int outs = tr * (l.k() + l.panel());
+        String tile = ConvTile.packed(l.k()).method(w, m, l.panel(), tr);
+        b.add("// The tile's outputs go to the workspace, then each row to its position.\n");
+        callTile(b, w, tile, "ws, wso", "ws, wso + " + outs, "rows", tr, l);
+        b.beginControlFlow("for (int row = 0; row < rows; row++)");
+        b.addStatement("int p = $L(e0 + row)", edgePosition);
+        b.addStatement("System.arraycopy(ws, wso + $L + row * $L + m0, y, yo + p * $L + m0, m1 - m0)", outs, m, m);
+        callEpilogue(b, w, epilogue, "yo + p * " + m, "1", l);
+        b.endControlFlow();
+    }
+
+    /** A method giving the flat output position of edge position q: row by row, left edge then right. */
+    private static String edgePositionMethod(KernelWriter w, RowTiling rt, long outWidth) {
+        int perRow = rt.edgesPerRow();
+        MethodSpec.Builder e = MethodSpec.methodBuilder("edgePosition").addModifiers(Modifier.STATIC)
+                .returns(int.class).addParameter(int.class, "q")
+                .addJavadoc("The output position of edge position q: $L of each row of $L, positions 0 .. $L and $L .. $L.\n",
+                        perRow, outWidth, rt.owLo() - 1, rt.owLo() + rt.covered(), outWidth - 1)
+                .addStatement("int e = q % $L", perRow)
+                .addStatement("return q / $L * $L + (e < $L ? e : e + $L)", perRow, outWidth, rt.owLo(), rt.covered());
+        return w.helperMethod(lowerFirst(w.node().opType()) + "EdgePosition", e.build());
+    }
+
+    /** The epilogue method for the layer, or null (see {@link #epilogueMethod}). */
+    private static String epilogue(KernelWriter w, Layer l) {
+        return epilogueMethod(w, l.m(), l.panel(), l.positions() * l.m() >= VECTOR_EPILOGUE_OUTPUTS);
     }
 
     /** Whether row r of A is simply position p0 + r of X, without copying. */
@@ -153,17 +292,23 @@ final class VectorConvKernel {
         return true;
     }
 
-    /** Copies the receptive field of each of the tile's positions into row r of the workspace. */
-    private static void packRows(CodeBlock.Builder b, Conv.Params p, int k, int c, long[] in, long[] out, int tr) {
+    /**
+     * Copies the receptive field of each of the tile's positions into row r of the workspace;
+     * {@code position} is the flat position of row {@code row}.
+     */
+    private static void packRows(CodeBlock.Builder b, Conv.Params p, int k, int tr, String position) {
         long[] kernel = p.kernel();
-        b.add("// Row r of A: the receptive field of position p0 + r, tap by tap, $L channels a tap.\n", c);
+        int c = p.inChannels();
+        long[] in = p.inputSpatial();
+        long[] out = p.outputSpatial();
+        b.add("// Row `row` of A: the receptive field of its position, tap by tap, $L channels a tap.\n", c);
         b.beginControlFlow("for (int row = 0; row < $L; row++)", tr);
         b.addStatement("int a = wso + row * $L", k);
         b.beginControlFlow("if (row >= rows)");
         b.addStatement("java.util.Arrays.fill(ws, a, a + $L, 0f)", k);
         b.addStatement("continue");
         b.endControlFlow();
-        b.addStatement("int p = p0 + row");
+        b.addStatement("int p = $L", position);
         b.addStatement("int n = p / $L", out[0] * out[1]);
         b.addStatement("int oh = p / $L % $L", out[1], out[0]);
         b.addStatement("int ow = p % $L", out[1]);
@@ -251,85 +396,7 @@ final class VectorConvKernel {
         return w.helperMethod(lowerFirst(w.node().opType()) + "Epilogue", e.build());
     }
 
-    private static String lowerFirst(String s) {
+    static String lowerFirst(String s) {
         return s.substring(0, 1).toLowerCase() + s.substring(1);
-    }
-
-    /**
-     * The register tile as a method of its own: {@code tr} rows of A times the panels of W
-     * for output channels [m0, m1), one panel after the other, plus bias, into Y (row stride
-     * M), only the {@code rows} x channels that exist. One call does a whole panel group, so
-     * the call's cost is spread over all of its panels (with small K it was a large part of
-     * a panel's time).
-     */
-    private static String tileMethod(KernelWriter w, Conv.Params p, int k, int panel, int tr) {
-        int m = p.outChannels();
-        MethodSpec.Builder t = MethodSpec.methodBuilder("tile").addModifiers(Modifier.STATIC)
-                .addJavadoc("$L positions x channels [m0, m1) of a convolution with K = $L: A W + b, $L channels at a time.\n",
-                        tr, k, panel)
-                .addParameter(float[].class, "a").addParameter(int.class, "ao")
-                .addParameter(float[].class, "w").addParameter(int.class, "wo")
-                .addParameter(float[].class, "b").addParameter(int.class, "bo").addParameter(int.class, "bs")
-                .addParameter(float[].class, "y").addParameter(int.class, "yo")
-                .addParameter(int.class, "rows").addParameter(int.class, "m0").addParameter(int.class, "m1")
-                .addParameter(float[].class, "t").addParameter(int.class, "to");
-        CodeBlock.Builder c = CodeBlock.builder();
-        c.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", panel);
-        c.add("// Panel mp / $L starts at mp * K in the packed weights.\n", panel);
-        c.addStatement("int wp = wo + mp * $L", k);
-        c.add("// The bias: bs = 1, or 0 and ZEROS for a convolution without one (a choice between two vectors\n");
-        c.add("// here would make JDK 17 box the accumulators whenever both kinds of caller share the tile).\n");
-        c.addStatement("$T b0 = $T.fromArray(S, b, bo + mp * bs)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        c.addStatement("$T b1 = $T.fromArray(S, b, bo + mp * bs + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        StringBuilder init = new StringBuilder();
-        for (int r = 0; r < tr; r++) {
-            init.append(r == 0 ? "" : ", ").append("c").append(r).append("0 = b0, c").append(r).append("1 = b1");
-        }
-        c.addStatement("$T $L", Vectors.FLOAT_VECTOR, init);
-        c.add("// The same loop twice, written as each JIT compiles it best (see JDK17_LOOPS).\n");
-        c.beginControlFlow("if (JDK17_LOOPS)");
-        c.beginControlFlow("for (int k = 0, wk = wp; k < $L; k++, wk += $L)", k, panel);
-        kStep(c, k, tr);
-        c.endControlFlow();
-        c.nextControlFlow("else");
-        c.beginControlFlow("for (int k = 0; k < $L; k++)", k);
-        c.addStatement("int wk = wp + k * $L", panel);
-        kStep(c, k, tr);
-        c.endControlFlow();
-        c.endControlFlow();
-        c.addStatement("int cols = Math.min($L, $L - mp)", panel, m);
-        c.beginControlFlow("if (rows == $L && cols == $L)", tr, panel);
-        for (int r = 0; r < tr; r++) {
-            for (int v = 0; v < 2; v++) {
-                c.addStatement("c$L$L.intoArray(y, yo + mp$L)", r, v, IndexMath.plus((long) r * m + (long) v * (panel / 2)));
-            }
-        }
-        c.nextControlFlow("else");
-        c.add("// A partial tile (the last positions or channels): through the buffer t.\n");
-        for (int r = 0; r < tr; r++) {
-            for (int v = 0; v < 2; v++) {
-                c.addStatement("c$L$L.intoArray(t, to$L)", r, v, IndexMath.plus((long) r * panel + (long) v * (panel / 2)));
-            }
-        }
-        c.beginControlFlow("for (int i = 0; i < rows; i++)");
-        c.beginControlFlow("for (int j = 0; j < cols; j++)");
-        c.addStatement("y[yo + mp + i * $L + j] = t[to + i * $L + j]", m, panel);
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
-        return w.helperMethod(lowerFirst(w.node().opType()) + "Tile", t.addCode(c.build()).build());
-    }
-
-    /** One step of k: two vector loads of W at wk, one broadcast of A per row, two fused multiply-adds per row. */
-    private static void kStep(CodeBlock.Builder c, int k, int tr) {
-        c.addStatement("$T w0 = $T.fromArray(S, w, wk)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        c.addStatement("$T w1 = $T.fromArray(S, w, wk + L)", Vectors.FLOAT_VECTOR, Vectors.FLOAT_VECTOR);
-        c.addStatement("$T x", Vectors.FLOAT_VECTOR);
-        for (int r = 0; r < tr; r++) {
-            c.addStatement("x = $T.broadcast(S, a[ao + $L])", Vectors.FLOAT_VECTOR, r == 0 ? "k" : r * k + " + k");
-            c.addStatement("c$L0 = x.fma(w0, c$L0)", r, r);
-            c.addStatement("c$L1 = x.fma(w1, c$L1)", r, r);
-        }
     }
 }
