@@ -319,7 +319,11 @@ class ResizeEinsumAgainstOnnxRuntimeTest {
                 Arguments.of("1-D", new long[] {2, 3, 10}, new long[] {3, 2, 5}, 1, new long[] {3}, new long[] {2},
                         new long[] {2, 1}, null, 1),
                 Arguments.of("large 2-D on threads", new long[] {1, 32, 24, 24}, new long[] {32, 16, 4, 4}, 1,
-                        new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1, 1, 1}, null, 4));
+                        new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1, 1, 1}, null, 4),
+                // LowFormer's upsampling: four phases of 40 channels, so that a panel of 16 spans two phases.
+                Arguments.of("kernel 4 stride 2, phases across panels", new long[] {1, 24, 7, 7},
+                        new long[] {24, 40, 4, 4}, 1, new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1, 1, 1},
+                        null, 2));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.kiln.codegen.expr.IndexMath;
 import dev.kiln.codegen.java.KernelWriter;
+import dev.kiln.compiler.ops.Conv;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -18,52 +19,74 @@ import javax.lang.model.element.Modifier;
  * <li>{@link #packed}: rows of K floats one after the other (copied receptive fields, or X
  *     itself for a 1x1 convolution of stride 1);
  * <li>{@link #inPlace}: the receptive fields in X, kernel row by kernel row: row r's taps
- *     of kernel row kh are {@code run} contiguous floats at {@code ao + kh * kernelRowStride
- *     + r * rowStride}, and the caller passes the kernel rows [kh0, kh1) inside the image.
+ *     of kernel row kh are {@code kw x C} contiguous floats at {@code ao + kh *
+ *     kernelRowStride + r * rowStride}, and the caller passes the kernel rows [kh0, kh1)
+ *     inside the image.
  * </ul>
- * The weights of kernel row kh start at {@code kh * run} in the panel either way (packed
- * [panels, K, P] with K in the order kh, kw, c).
+ * The weights of kernel row kh start at {@code kh * kw * C} in the panel either way (packed
+ * [panels, K, P] with K in the order kh, kw, c). With {@link #skipping} a table of
+ * {@link PanelTaps} rows, each panel walks only the kernel rows where it has weights.
  */
 final class ConvTile {
-    /** Floats of A in a row's run, the distance between rows, between kernel rows; kernel rows. */
-    private final int run;
+    private final boolean inPlace;
+    /** Floats of a kernel row (kw x C), and kernel rows. */
+    private final int kernelRow;
+    private final int kernelRows;
+    /** A's distance between rows and between kernel rows. */
     private final long rowStride;
     private final long kernelRowStride;
-    private final int kernelRows;
+    /** The PanelTaps table's field, or null. */
+    private final String taps;
 
-    private ConvTile(int run, long rowStride, long kernelRowStride, int kernelRows) {
-        this.run = run;
+    private ConvTile(boolean inPlace, int kernelRow, int kernelRows, long rowStride,
+                     long kernelRowStride, String taps) {
+        this.inPlace = inPlace;
+        this.kernelRow = kernelRow;
+        this.kernelRows = kernelRows;
         this.rowStride = rowStride;
         this.kernelRowStride = kernelRowStride;
-        this.kernelRows = kernelRows;
+        this.taps = taps;
     }
 
-    /** Rows of K floats one after the other. */
-    static ConvTile packed(int k) {
-        return new ConvTile(k, k, 0, 1);
+    /** Rows of K = kernel rows x kw x C floats one after the other. */
+    static ConvTile packed(Conv.Params p) {
+        int row = (int) (p.kernel().length == 2 ? p.kernel()[1] * p.inChannels() : VectorConvKernel.reduction(p));
+        int rows = VectorConvKernel.reduction(p) / row;
+        return new ConvTile(false, row, rows, VectorConvKernel.reduction(p), row, null);
     }
 
-    /** Rows read in place: kernel rows of {@code run} floats, {@code rowStride} apart per row. */
-    static ConvTile inPlace(int run, long rowStride, long kernelRowStride, int kernelRows) {
-        return new ConvTile(run, rowStride, kernelRowStride, kernelRows);
+    /** Rows read in X, {@code rowStride} apart, kernel rows {@code kernelRowStride} apart. */
+    static ConvTile inPlace(Conv.Params p, long rowStride, long kernelRowStride) {
+        return new ConvTile(true, (int) (p.kernel()[1] * p.inChannels()), (int) p.kernel()[0], rowStride,
+                kernelRowStride, null);
     }
 
-    private boolean readsInPlace() {
-        return kernelRows > 1 || kernelRowStride != 0;
+    /** The same tile walking only each panel's kernel rows in the {@link PanelTaps} table {@code taps}. */
+    ConvTile skipping(String taps) {
+        return new ConvTile(inPlace, kernelRow, kernelRows, rowStride, kernelRowStride, taps);
+    }
+
+    /** Whether the tile walks K as one loop: packed rows, every tap. */
+    private boolean oneLoop() {
+        return !inPlace && taps == null;
     }
 
     /** The method's name, after adding it to the writer's class. */
     String method(KernelWriter w, int m, int panel, int tr) {
-        int k = run * kernelRows;
+        int k = kernelRow * kernelRows;
         MethodSpec.Builder t = MethodSpec.methodBuilder("tile").addModifiers(Modifier.STATIC)
                 .addJavadoc("$L positions x channels [m0, m1) of a convolution with K = $L: A W + b, $L channels at a time.\n",
                         tr, k, panel);
-        if (readsInPlace()) {
-            t.addJavadoc("Reads A in X: kernel rows [kh0, kh1) of $L floats, row r's $L after row r - 1's.\n", run,
+        if (inPlace) {
+            t.addJavadoc("Reads A in X: kernel rows [kh0, kh1) of $L floats, row r's $L after row r - 1's.\n", kernelRow,
                     rowStride);
         }
+        if (taps != null) {
+            t.addJavadoc("Each panel walks only its kernel rows with weights, [$L[2 j], $L[2 j + 1]) for panel j.\n",
+                    taps, taps);
+        }
         t.addParameter(float[].class, "a").addParameter(int.class, "ao");
-        if (readsInPlace()) {
+        if (inPlace) {
             t.addParameter(int.class, "kh0").addParameter(int.class, "kh1");
         }
         t.addParameter(float[].class, "w").addParameter(int.class, "wo")
@@ -84,28 +107,23 @@ final class ConvTile {
             init.append(r == 0 ? "" : ", ").append("c").append(r).append("0 = b0, c").append(r).append("1 = b1");
         }
         c.addStatement("$T $L", Vectors.FLOAT_VECTOR, init);
-        String a = "ao";
-        String wk0 = "wp";
-        if (readsInPlace()) {
-            c.add("// Kernel rows outside the image add nothing: skipped.\n");
-            c.beginControlFlow("for (int kh = kh0; kh < kh1; kh++)");
+        if (oneLoop()) {
+            kLoop(c, "ao", "wp", k, panel, tr);
+        } else {
+            String from = inPlace ? "kh0" : "0";
+            String to = inPlace ? "kh1" : String.valueOf(kernelRows);
+            if (taps != null) {
+                c.add("// The panel's kernel rows with any nonzero weight: the others add nothing.\n");
+                c.addStatement("int box = mp / $L * 2", panel);
+                from = inPlace ? "Math.max(kh0, " + taps + "[box])" : taps + "[box]";
+                to = inPlace ? "Math.min(kh1, " + taps + "[box + 1])" : taps + "[box + 1]";
+            } else if (inPlace) {
+                c.add("// Kernel rows outside the image add nothing: skipped.\n");
+            }
+            c.beginControlFlow("for (int kh = $L, khEnd = $L; kh < khEnd; kh++)", from, to);
             c.addStatement("int ak = ao + kh * $L", kernelRowStride);
-            c.addStatement("int wh = wp + kh * $L", (long) run * panel);
-            a = "ak";
-            wk0 = "wh";
-        }
-        c.add("// The same loop twice, written as each JIT compiles it best (see JDK17_LOOPS).\n");
-        c.beginControlFlow("if (JDK17_LOOPS)");
-        c.beginControlFlow("for (int k = 0, wk = $L; k < $L; k++, wk += $L)", wk0, run, panel);
-        kStep(c, a, tr);
-        c.endControlFlow();
-        c.nextControlFlow("else");
-        c.beginControlFlow("for (int k = 0; k < $L; k++)", run);
-        c.addStatement("int wk = $L + k * $L", wk0, panel);
-        kStep(c, a, tr);
-        c.endControlFlow();
-        c.endControlFlow();
-        if (readsInPlace()) {
+            c.addStatement("int wh = wp + kh * $L", (long) kernelRow * panel);
+            kLoop(c, "ak", "wh", kernelRow, panel, tr);
             c.endControlFlow();
         }
         c.addStatement("int cols = Math.min($L, $L - mp)", panel, m);
@@ -129,8 +147,27 @@ final class ConvTile {
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
-        String name = VectorConvKernel.lowerFirst(w.node().opType()) + (readsInPlace() ? "InPlaceTile" : "Tile");
+        String name = VectorConvKernel.lowerFirst(w.node().opType()) + (inPlace ? "InPlaceTile" : "Tile");
         return w.helperMethod(name, t.addCode(c.build()).build());
+    }
+
+    /**
+     * The loop over k in [0, n) with A at {@code a} + k and the panel's row k at {@code w0} + k x
+     * panel. Of constant length: JDK 17's C2 compiled a loop whose bounds came from a table
+     * several times slower (see {@link PanelTaps}).
+     */
+    private void kLoop(CodeBlock.Builder c, String a, String w0, int n, int panel, int tr) {
+        c.add("// The same loop twice, written as each JIT compiles it best (see JDK17_LOOPS).\n");
+        c.beginControlFlow("if (JDK17_LOOPS)");
+        c.beginControlFlow("for (int k = 0, wk = $L; k < $L; k++, wk += $L)", w0, n, panel);
+        kStep(c, a, tr);
+        c.endControlFlow();
+        c.nextControlFlow("else");
+        c.beginControlFlow("for (int k = 0; k < $L; k++)", n);
+        c.addStatement("int wk = $L + k * $L", w0, panel);
+        kStep(c, a, tr);
+        c.endControlFlow();
+        c.endControlFlow();
     }
 
     /** One step of k: two vector loads of W at wk, one broadcast of A per row, two fused multiply-adds per row. */

@@ -86,7 +86,7 @@ final class VectorConvKernel {
     }
 
     /** K: taps x input channels. */
-    private static int reduction(Conv.Params p) {
+    static int reduction(Conv.Params p) {
         long k = p.inChannels();
         for (long t : p.kernel()) {
             k *= t;
@@ -95,13 +95,18 @@ final class VectorConvKernel {
     }
 
     /** What the item loops of a layer share. */
-    private record Layer(Conv.Params p, int k, int panel, int perGroup, long positions) {
+    private record Layer(Conv.Params p, int k, int panel, int perGroup, long positions, String taps) {
         int m() {
             return p.outChannels();
         }
 
         int c() {
             return p.inChannels();
+        }
+
+        /** The tile, walking only each panel's box of taps where some panels have zero taps. */
+        ConvTile tile(ConvTile t) {
+            return taps == null ? t : t.skipping(taps);
         }
     }
 
@@ -116,7 +121,8 @@ final class VectorConvKernel {
         // Panels per group: as many as keep the group's weights within half the L2 cache.
         int perGroup = (int) Math.max(1, Math.min(panels, w.profile().l2Bytes() / 2 / (4L * k * panel)));
         int groups = (panels + perGroup - 1) / perGroup;
-        Layer layer = new Layer(p, k, panel, perGroup, positions);
+        int[] boxes = PanelTaps.of(w.node(), panel);
+        Layer layer = new Layer(p, k, panel, perGroup, positions, boxes == null ? null : w.intTable("TAPS", boxes));
         w.cost(2L * positions * m * k);
         RowTiling rows = readsInputDirectly(p) ? null : RowTiling.of(p, batch);
         int tiles = rows == null ? flatTiles(w, layer) : rowTiles(w, layer, rows);
@@ -182,7 +188,7 @@ final class VectorConvKernel {
             packRows(b, l.p(), l.k(), tr, "p0 + row");
             rowsOfA = "ws, wso";
         }
-        String tile = ConvTile.packed(l.k()).method(w, l.m(), l.panel(), tr);
+        String tile = l.tile(ConvTile.packed(l.p())).method(w, l.m(), l.panel(), tr);
         callTile(b, w, tile, rowsOfA, "y, yo + p0 * " + l.m(), "rows", tr, l);
         callEpilogue(b, w, epilogue(w, l), "yo + p0 * " + l.m(), "rows", l);
         b.endControlFlow();
@@ -229,8 +235,7 @@ final class VectorConvKernel {
         b.addStatement("int xr = xo + (($Lih0) * $L + $L$L) * $L", image, in[1], IndexMath.scaled("ow0", p.strides()[1]),
                 IndexMath.plus(-p.padsBegin()[1]), c);
         b.addStatement("int p0 = row * $L + ow0", out[1]);
-        String inPlace = ConvTile.inPlace((int) kernel[1] * c, p.strides()[1] * c, in[1] * c, (int) kernel[0])
-                .method(w, m, l.panel(), tr);
+        String inPlace = l.tile(ConvTile.inPlace(p, p.strides()[1] * c, in[1] * c)).method(w, m, l.panel(), tr);
         callTile(b, w, inPlace, "x, xr, kh0, kh1", "y, yo + p0 * " + m, String.valueOf(tr), tr, l);
         callEpilogue(b, w, epilogue, "yo + p0 * " + m, String.valueOf(tr), l);
         if (rt.edgeTiles() > 0) {
@@ -254,7 +259,7 @@ final class VectorConvKernel {
         String edgePosition = edgePositionMethod(w, rt, l.p().outputSpatial()[1]);
         packRows(b, l.p(), l.k(), tr, edgePosition + "(e0 + row)");
         int outs = tr * (l.k() + l.panel());
-        String tile = ConvTile.packed(l.k()).method(w, m, l.panel(), tr);
+        String tile = l.tile(ConvTile.packed(l.p())).method(w, m, l.panel(), tr);
         b.add("// The tile's outputs go to the workspace, then each row to its position.\n");
         callTile(b, w, tile, "ws, wso", "ws, wso + " + outs, "rows", tr, l);
         b.beginControlFlow("for (int row = 0; row < rows; row++)");
