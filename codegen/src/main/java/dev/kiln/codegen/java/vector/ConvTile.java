@@ -50,9 +50,9 @@ final class ConvTile {
 
     /** Rows of K = kernel rows x kw x C floats one after the other. */
     static ConvTile packed(Conv.Params p) {
-        int row = (int) (p.kernel().length == 2 ? p.kernel()[1] * p.inChannels() : VectorConvKernel.reduction(p));
-        int rows = VectorConvKernel.reduction(p) / row;
-        return new ConvTile(false, row, rows, VectorConvKernel.reduction(p), row, null);
+        int k = VectorConvKernel.reduction(p);
+        int row = (int) (p.kernel().length == 2 ? p.kernel()[1] * p.inChannels() : k);
+        return new ConvTile(false, row, k / row, k, row, null);
     }
 
     /** Rows read in X, {@code rowStride} apart, kernel rows {@code kernelRowStride} apart. */

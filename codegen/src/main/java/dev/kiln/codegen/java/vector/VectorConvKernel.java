@@ -64,7 +64,14 @@ final class VectorConvKernel {
      */
     static long scratchFloats(Node node, TargetProfile profile) {
         Conv.Params p = FusedConv.params(node);
-        return ROWS * ((long) reduction(p) + 2L * profile.vectorFloats() + p.outChannels());
+        RowTiling rows = rowTiling(node, p);
+        boolean edges = rows != null && rows.edgeTiles() > 0;
+        return ROWS * ((long) reduction(p) + 2L * profile.vectorFloats() + (edges ? p.outChannels() : 0));
+    }
+
+    /** How the layer's tiles read X in place ({@link RowTiling}), or null where they read rows of A. */
+    private static RowTiling rowTiling(Node node, Conv.Params p) {
+        return readsInputDirectly(p) ? null : RowTiling.of(p, (int) node.input(0).type().dim(0));
     }
 
     /**
@@ -104,7 +111,7 @@ final class VectorConvKernel {
             return p.inChannels();
         }
 
-        /** The tile, walking only each panel's box of taps where some panels have zero taps. */
+        /** The tile, walking only each panel's kernel rows where some panels have zero rows ({@link PanelTaps}). */
         ConvTile tile(ConvTile t) {
             return taps == null ? t : t.skipping(taps);
         }
@@ -115,8 +122,7 @@ final class VectorConvKernel {
         int panel = 2 * w.lanes();
         int m = p.outChannels();
         int k = reduction(p);
-        int batch = (int) w.in(0).type().dim(0);
-        long positions = batch * p.outputSpatial()[0] * p.outputSpatial()[1];
+        long positions = w.in(0).type().dim(0) * p.outputSpatial()[0] * p.outputSpatial()[1];
         int panels = (m + panel - 1) / panel;
         // Panels per group: as many as keep the group's weights within half the L2 cache.
         int perGroup = (int) Math.max(1, Math.min(panels, w.profile().l2Bytes() / 2 / (4L * k * panel)));
@@ -124,7 +130,7 @@ final class VectorConvKernel {
         int[] boxes = PanelTaps.of(w.node(), panel);
         Layer layer = new Layer(p, k, panel, perGroup, positions, boxes == null ? null : w.intTable("TAPS", boxes));
         w.cost(2L * positions * m * k);
-        RowTiling rows = readsInputDirectly(p) ? null : RowTiling.of(p, batch);
+        RowTiling rows = rowTiling(w.node(), p);
         int tiles = rows == null ? flatTiles(w, layer) : rowTiles(w, layer, rows);
         w.work(tiles * groups);
     }
@@ -144,15 +150,16 @@ final class VectorConvKernel {
                 w.hasIn(2) ? "b, bo, 1" : "ZEROS, 0, 0", out, rows, tr * l.k());
     }
 
-    /** The epilogue over channels [m0, m1) of {@code rows} positions from output offset {@code at}. */
-    private static void callEpilogue(CodeBlock.Builder b, KernelWriter w, String epilogue, String at, String rows,
-                                     Layer l) {
+    /** The epilogue over channels [m0, m1) of {@code rows} positions from flat position {@code position}. */
+    private static void callEpilogue(CodeBlock.Builder b, KernelWriter w, String epilogue, String position,
+                                     String rows, Layer l) {
         if (epilogue == null) {
             return;
         }
+        String at = position + " * " + l.m() + " + mp";
         b.beginControlFlow("for (int mp = m0; mp < m1; mp += $L)", l.panel());
-        b.addStatement("$L(y, $L + mp, $L, $L, Math.min($L, $L - mp))", epilogue, at,
-                w.hasIn(3) ? "r, " + at.replace("yo", "ro") + " + mp" : "null, 0", rows, l.panel(), l.m());
+        b.addStatement("$L(y, yo + $L, $L, $L, Math.min($L, $L - mp))", epilogue, at,
+                w.hasIn(3) ? "r, ro + " + at : "null, 0", rows, l.panel(), l.m());
         b.endControlFlow();
     }
 
@@ -190,7 +197,7 @@ final class VectorConvKernel {
         }
         String tile = l.tile(ConvTile.packed(l.p())).method(w, l.m(), l.panel(), tr);
         callTile(b, w, tile, rowsOfA, "y, yo + p0 * " + l.m(), "rows", tr, l);
-        callEpilogue(b, w, epilogue(w, l), "yo + p0 * " + l.m(), "rows", l);
+        callEpilogue(b, w, epilogue(w, l), "p0", "rows", l);
         b.endControlFlow();
         return tiles;
     }
@@ -237,7 +244,7 @@ final class VectorConvKernel {
         b.addStatement("int p0 = row * $L + ow0", out[1]);
         String inPlace = l.tile(ConvTile.inPlace(p, p.strides()[1] * c, in[1] * c)).method(w, m, l.panel(), tr);
         callTile(b, w, inPlace, "x, xr, kh0, kh1", "y, yo + p0 * " + m, String.valueOf(tr), tr, l);
-        callEpilogue(b, w, epilogue, "yo + p0 * " + m, String.valueOf(tr), l);
+        callEpilogue(b, w, epilogue, "p0", String.valueOf(tr), l);
         if (rt.edgeTiles() > 0) {
             b.nextControlFlow("else");
             edgeTile(w, l, rt, epilogue);
@@ -265,7 +272,7 @@ final class VectorConvKernel {
         b.beginControlFlow("for (int row = 0; row < rows; row++)");
         b.addStatement("int p = $L(e0 + row)", edgePosition);
         b.addStatement("System.arraycopy(ws, wso + $L + row * $L + m0, y, yo + p * $L + m0, m1 - m0)", outs, m, m);
-        callEpilogue(b, w, epilogue, "yo + p * " + m, "1", l);
+        callEpilogue(b, w, epilogue, "p", "1", l);
         b.endControlFlow();
     }
 
